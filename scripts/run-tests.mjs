@@ -1,0 +1,43 @@
+// Runs every *.test.ts under test/ with Node's test runner (TypeScript through tsx),
+// then prints one summary line: "N passed, N failed".
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+function collect(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) out.push(...collect(p));
+    else if (entry.endsWith(".test.ts")) out.push(p);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+const files = collect("test").filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+if (files.length === 0) {
+  console.error("No test files matched.");
+  process.exit(1);
+}
+
+const child = spawn(
+  process.execPath,
+  ["--import", "tsx", "--test", "--test-reporter=spec", "--test-reporter=tap",
+   "--test-reporter-destination=stdout", "--test-reporter-destination=.tmp/tap.txt",
+   "--test-concurrency=2", ...files],
+  { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.CI ? "0" : process.env.FORCE_COLOR } },
+);
+child.on("exit", async (code) => {
+  const { readFileSync } = await import("node:fs");
+  let passed = 0, failed = 0;
+  try {
+    const tap = readFileSync(".tmp/tap.txt", "utf8");
+    passed = Number(/^# pass (\d+)/m.exec(tap)?.[1] ?? 0);
+    failed = Number(/^# fail (\d+)/m.exec(tap)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(tap)?.[1] ?? 0);
+  } catch {
+    failed = failed || 1;
+  }
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exit(code === 0 && failed === 0 && passed > 0 ? 0 : 1);
+});

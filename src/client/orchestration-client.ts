@@ -1,0 +1,57 @@
+import type {
+  FlowRunQuery,
+  FlowRunRecord,
+  LogQuery,
+  LogRecord,
+  StateRecord,
+  TaskRunQuery,
+  TaskRunRecord,
+} from "./records.js";
+
+/**
+ * Everything the engine and the CLI ask of the metadata store.
+ *
+ * Writes are *recorded*, not awaited: `record*` methods queue the change and return at
+ * once; the implementation writes queued changes in bursts (one transaction each) and
+ * {@link OrchestrationClient.flush} waits until everything queued so far is durable.
+ * Queued changes to the same run are applied in the order they were recorded.
+ *
+ * Implementations: the embedded client (SQLite, in-process) and, later, the HTTP client
+ * of `cairn server`. Both share one contract test suite.
+ */
+export interface OrchestrationClient {
+  /** Inserts the flow run, or replaces its row (same id) with this newer version. */
+  recordFlowRun(run: FlowRunRecord): void;
+  /** Inserts the task run, or replaces its row (same id) with this newer version. */
+  recordTaskRun(run: TaskRunRecord): void;
+  /** Appends a state to a run's history. */
+  recordState(state: StateRecord): void;
+  /** Appends log lines. */
+  recordLogs(logs: readonly LogRecord[]): void;
+
+  /** Resolves when every change recorded before the call is durable. */
+  flush(): Promise<void>;
+  /**
+   * Writes every queued change synchronously when the implementation can
+   * (used on process exit); returns false when it cannot.
+   */
+  flushSync(): boolean;
+
+  readFlowRuns(query?: FlowRunQuery): Promise<FlowRunRecord[]>;
+  /** Accepts a full id or a unique prefix of one. */
+  readFlowRun(id: string): Promise<FlowRunRecord | undefined>;
+  readTaskRuns(query?: TaskRunQuery): Promise<TaskRunRecord[]>;
+  readTaskRun(id: string): Promise<TaskRunRecord | undefined>;
+  /** The states of a flow run or a task run, oldest first. */
+  readStates(runId: string): Promise<StateRecord[]>;
+  readLogs(query: LogQuery): Promise<LogRecord[]>;
+
+  /**
+   * Marks as CRASHED every non-final run whose owning process is gone (same host, pid not
+   * alive, or a different engine id on that pid). Returns how many runs it marked.
+   */
+  markOrphanedRunsCrashed(): Promise<number>;
+
+  /** Flushes and releases the connection. */
+  close(): Promise<void>;
+}
