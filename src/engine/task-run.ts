@@ -1,0 +1,236 @@
+import { randomUUID } from "node:crypto";
+import type { OrchestrationClient } from "../client/orchestration-client.js";
+import type { TaskRunRecord } from "../client/records.js";
+import { decidePersistence, type ResultDecision } from "../results/persistence-decision.js";
+import { createResult } from "../results/create-result.js";
+import { Failed, Pending } from "../states/constructors.js";
+import type { State } from "../states/state.js";
+import { currentEngine, type Engine } from "./engine.js";
+import { runScope, type FlowRunContext, type RunScope, type TaskRunContext } from "./run-context.js";
+import { createRunLogger } from "./run-logger.js";
+import { TaskRunRecorder } from "./run-recorder.js";
+import { runAttempts, errorMessage } from "./run-attempts.js";
+import { finalStateFor } from "./return-value.js";
+import { isTaskFuture, TaskFuture } from "./task-future.js";
+import type { TaskDefinition } from "./task.js";
+import { nextDynamicKey } from "./dynamic-key.js";
+import { bindParameters } from "./parameters.js";
+import { UpstreamTaskError } from "./run-errors.js";
+
+/** A task run created (PENDING recorded) and ready to run. */
+interface PreparedTaskRun {
+  readonly definition: TaskDefinition;
+  readonly engine: Engine;
+  readonly client: OrchestrationClient;
+  readonly scope: RunScope | undefined;
+  readonly flow: FlowRunContext | undefined;
+  readonly recorder: TaskRunRecorder;
+  readonly decision: ResultDecision;
+  readonly reuseKey: string;
+  /** Attempts made by earlier flow-run attempts for this same task run. */
+  readonly previousAttempts: number;
+}
+
+/** Runs a task inline (a direct call) and resolves to its final state. */
+export async function callTask<T>(definition: TaskDefinition, args: readonly unknown[]): Promise<State<T>> {
+  const engine = currentEngine();
+  const client = engine.openClient ?? (await engine.client());
+  const prepared = prepareTaskRun(definition, engine, client);
+  if (!("recorder" in prepared)) return prepared.reused as State<T>;
+  const state = await executeTaskRun<T>(prepared, args);
+  if (prepared.flow === undefined) await client.flush();
+  return state;
+}
+
+/** Submits a task to the flow's task runner (or runs it standalone) and returns its future. */
+export function submitTask<T>(definition: TaskDefinition, args: readonly unknown[]): TaskFuture<T> {
+  const engine = currentEngine();
+  const client = engine.openClient;
+  if (client === undefined) {
+    // Outside any flow, before the store is open: open it first.
+    const id = randomUUID();
+    const state = engine.client().then(async (c) => {
+      const prepared = prepareTaskRun(definition, engine, c, id);
+      if (!("recorder" in prepared)) return prepared.reused as State<T>;
+      const s = await executeTaskRun<T>(prepared, args);
+      await c.flush();
+      return s;
+    });
+    return new TaskFuture<T>(id, definition.name, state);
+  }
+  const prepared = prepareTaskRun(definition, engine, client);
+  if (!("recorder" in prepared)) {
+    return new TaskFuture<T>(prepared.taskRunId, prepared.name, Promise.resolve(prepared.reused as State<T>));
+  }
+  const flow = prepared.flow;
+  let state: Promise<State<T>>;
+  if (flow === undefined) {
+    state = executeTaskRun<T>(prepared, args).then(async (s) => {
+      await client.flush();
+      return s;
+    });
+  } else {
+    const scope = prepared.scope;
+    state = flow.taskRunner.submit<T>({
+      taskRunId: prepared.recorder.id,
+      taskName: definition.name,
+      taskKey: definition.taskKey,
+      // Task runners may start work outside this async context: restore it.
+      run: () => runScope.run(scope as RunScope, () => executeTaskRun<T>(prepared, args)),
+    });
+    flow.pending.add(state);
+    void state.finally(() => flow.pending.delete(state));
+  }
+  return new TaskFuture<T>(prepared.recorder.id, prepared.recorder.row.name, state);
+}
+
+function prepareTaskRun(
+  definition: TaskDefinition,
+  engine: Engine,
+  client: OrchestrationClient,
+  presetId?: string,
+): PreparedTaskRun | { reused: State; taskRunId: string; name: string } {
+  const scope = runScope.getStore();
+  const flow = scope?.task?.flowRunContext ?? scope?.flow;
+  const options = definition.options;
+  const dynamicKey = nextDynamicKey(flow, definition.taskKey, engine);
+  const reuseKey = `${definition.taskKey}#${dynamicKey}`;
+  const name = `${definition.name}-${dynamicKey}`;
+
+  // On a flow retry, a task run that completed with a stored result is not run again.
+  const prior = flow?.priorTaskRuns.get(reuseKey);
+  if (prior !== undefined && prior.state.isCompleted() && (prior.state.data?.type === "reference" || prior.state.data?.type === "literal")) {
+    flow?.logger.info(`Task run '${name}' completed in an earlier attempt with a stored result: reusing it.`);
+    return { reused: prior.state, taskRunId: prior.taskRunId, name };
+  }
+
+  const decision = decidePersistence(
+    options,
+    flow?.resultOptions,
+    engine.settings.get("CAIRN_RESULTS_PERSIST_BY_DEFAULT"),
+  );
+  const now = new Date().toISOString();
+  const row: TaskRunRecord = {
+    id: prior?.taskRunId ?? presetId ?? randomUUID(),
+    name,
+    taskKey: definition.taskKey,
+    dynamicKey,
+    flowRunId: flow?.flowRun.id ?? null,
+    cacheKey: null,
+    cacheExpiration: null,
+    stateType: "PENDING",
+    stateName: "Pending",
+    stateMessage: null,
+    stateTimestamp: now,
+    stateData: null,
+    runCount: prior?.runCount ?? 0,
+    startTime: null,
+    endTime: null,
+    created: now,
+    owner: engine.owner,
+  };
+  const recorder = new TaskRunRecorder(client, row);
+  recorder.setState(Pending());
+  engine.activeRuns.set(row.id, recorder);
+  return { definition, engine, client, scope, flow, recorder, decision, reuseKey, previousAttempts: prior?.runCount ?? 0 };
+}
+
+async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly unknown[]): Promise<State<T>> {
+  const { definition, engine, flow, recorder } = prepared;
+  const row = recorder.row;
+  const label = `Task run '${row.name}'`;
+  const logger = createRunLogger(engine.logSink, "cairn.task_runs", label, { flowRunId: row.flowRunId, taskRunId: row.id });
+
+  let state: State<T>;
+  const args = await resolveFutures(rawArgs);
+  if (args instanceof UpstreamTaskError) {
+    state = Failed<T>({ message: args.message, error: args });
+    recorder.setState(state);
+  } else {
+    const parameters = bindParameters(definition.parameterNames, args);
+    const owner = { label };
+    state = await runAttempts<T>({
+      label,
+      options: definition.options,
+      persistenceDisabled: definition.options.persistResult === false,
+      previousAttempts: prepared.previousAttempts,
+      logger,
+      errorContext: { taskRunId: row.id, flowRunId: row.flowRunId ?? undefined, runName: definition.name },
+      parentSignal: prepared.scope?.task?.signal ?? flow?.signal,
+      setState: (s) => {
+        if (s.type === "RUNNING") row.runCount++;
+        recorder.setState(s);
+      },
+      invoke: (attempt, signal) => {
+        const context: TaskRunContext = {
+          kind: "task",
+          engine,
+          taskRun: { id: row.id, name: row.name, taskKey: definition.taskKey, parameters },
+          flowRunContext: flow,
+          logger,
+          signal,
+          attempt,
+        };
+        return runScope.run({ flow, task: context }, () => definition.fn(...args));
+      },
+      finish: (value) => finalStateFor<T>(value, (v) => createResult(v, prepared.decision, owner)),
+    });
+  }
+
+  engine.activeRuns.delete(row.id);
+  if (state.isFailed()) logger.error(`Finished in state ${state.toString()}`);
+  else logger.debug(`Finished in state ${state.toString()}`);
+  if (flow?.retainTaskRuns) flow.priorTaskRuns.set(prepared.reuseKey, { taskRunId: row.id, state, runCount: row.runCount });
+  return state;
+}
+
+/** Resolves futures among the arguments (top level, and elements of top-level arrays). */
+async function resolveFutures(args: readonly unknown[]): Promise<unknown[] | UpstreamTaskError> {
+  let hasFuture = false;
+  for (const arg of args) {
+    if (isTaskFuture(arg) || (Array.isArray(arg) && arg.some(isTaskFuture))) {
+      hasFuture = true;
+      break;
+    }
+  }
+  if (!hasFuture) return args as unknown[];
+  const out: unknown[] = [];
+  for (const arg of args) {
+    if (isTaskFuture(arg)) {
+      const value = await resolveOne(arg);
+      if (value instanceof UpstreamTaskError) return value;
+      out.push(value);
+    } else if (Array.isArray(arg) && arg.some(isTaskFuture)) {
+      const items: unknown[] = [];
+      for (const item of arg) {
+        const value = isTaskFuture(item) ? await resolveOne(item) : item;
+        if (value instanceof UpstreamTaskError) return value;
+        items.push(value);
+      }
+      out.push(items);
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+async function resolveOne(future: TaskFuture): Promise<unknown> {
+  const state = await future.wait();
+  if (!state.isCompleted()) {
+    return new UpstreamTaskError(
+      `Upstream task run '${future.taskRunName}' did not complete (state ${state.name}: ${state.message ?? "no message"}), ` +
+        "so this task run, which takes its result as an argument, cannot start. Fix the upstream task, or catch its failure " +
+        "and pass a fallback value instead of the future.",
+      { cause: state.error, context: { taskRunId: future.taskRunId } },
+    );
+  }
+  try {
+    return await state.result();
+  } catch (error) {
+    return new UpstreamTaskError(
+      `The result of upstream task run '${future.taskRunName}' could not be read: ${errorMessage(error)}`,
+      { cause: error, context: { taskRunId: future.taskRunId } },
+    );
+  }
+}

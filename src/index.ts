@@ -1,0 +1,46 @@
+/**
+ * Cairn: workflow orchestration for TypeScript with first-class results.
+ *
+ * @example
+ * ```ts
+ * import { flow, task } from "cairn";
+ * const double = task((n: number) => n * 2);
+ * const main = flow(async () => double(21));
+ * console.log(await main()); // 42
+ * ```
+ * @packageDocumentation
+ */
+
+// Flows, tasks and running them
+export { flow, type Flow, type RunValue } from "./engine/flow.js";
+export { task, unmapped, type Task, type TaskArgs, type MapArgs, type Unmapped } from "./engine/task.js";
+export { TaskFuture } from "./engine/task-future.js";
+export type { FlowOptions, TaskOptions, RunOptions, ResultStorageOption, ResultSerializerOption } from "./engine/options.js";
+export { Engine, currentEngine, setDefaultEngine, type EngineOptions } from "./engine/engine.js";
+export { getRunContext, getRunLogger, type RunContextView } from "./engine/run-context.js";
+export type { RunLogger } from "./engine/run-logger.js";
+export { RunTimeoutError, UpstreamTaskError, PersistenceDisabledError } from "./engine/run-errors.js";
+
+// States
+export { State, isState, type StateDetails, type StateInit, type ResultOptions } from "./states/state.js";
+export {
+  Completed, Failed, Cancelled, Crashed, Pending, Running, Scheduled, Paused, Cached, AwaitingRetry, Retrying,
+} from "./states/constructors.js";
+export { FailedRunError, UnfinishedRunError } from "./states/run-errors.js";
+export type { StateType } from "./client/records.js";
+
+// Results
+export type { BaseResult, ResultRecord } from "./results/base-result.js";
+export { LiteralResult } from "./results/literal-result.js";
+export { UnpersistedResult } from "./results/unpersisted-result.js";
+export { MissingResult } from "./results/missing-result.js";
+
+// Task runners
+export { ConcurrentTaskRunner, SequentialTaskRunner, type TaskRunner, type TaskRunWork, type ConcurrentTaskRunnerOptions } from "./task-runners/index.js";
+
+// Settings
+export { loadSettings, type Settings, type SettingKey, type SettingValues } from "./settings/index.js";
+
+// Errors
+export { CairnError, isCairnError, type CairnErrorContext } from "./errors/cairn-error.js";
+export { ConfigurationError } from "./errors/configuration-error.js";

@@ -1,0 +1,64 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createTestEngine, type TestEngine } from "../../src/testing/index.js";
+
+let t: TestEngine;
+before(() => {
+  t = createTestEngine();
+});
+after(async () => {
+  await t.cleanup();
+});
+
+/** Starts the crash child, waits until its task runs, then ends it the given way. */
+async function runChild(mode: "wait" | "exit", signal?: NodeJS.Signals): Promise<void> {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/crash-child.ts", mode], {
+    env: t.env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("started")) resolve();
+    });
+    void exited.then(() => resolve());
+    child.on("error", reject);
+  });
+  // Give the store's timer a moment to write the RUNNING states.
+  await new Promise((r) => setTimeout(r, 100));
+  if (signal !== undefined) child.kill(signal);
+  await exited;
+}
+
+describe("runs of a process that dies do not stay RUNNING forever", () => {
+  it("a process killed with SIGKILL: its runs are marked CRASHED on the next look", async () => {
+    await runChild("wait", "SIGKILL");
+    const client = await t.engine.client();
+    const [before] = await client.readFlowRuns({ flowName: "crashing-flow", limit: 1 });
+    assert.equal(before?.stateType, "RUNNING");
+    const marked = await client.markOrphanedRunsCrashed();
+    assert.ok(marked >= 2, `marked ${marked}`);
+    const [run] = await client.readFlowRuns({ flowName: "crashing-flow", limit: 1 });
+    assert.equal(run?.stateType, "CRASHED");
+    assert.match(run?.stateMessage ?? "", /exited before the run finished/);
+    const taskRuns = await client.readTaskRuns({ flowRunId: run!.id });
+    assert.ok(taskRuns.every((r) => r.stateType === "CRASHED"));
+  });
+
+  it("a process stopped with SIGTERM marks its own runs CRASHED before it goes", async () => {
+    await runChild("wait", "SIGTERM");
+    const client = await t.engine.client();
+    const [run] = await client.readFlowRuns({ flowName: "crashing-flow", limit: 1 });
+    assert.equal(run?.stateType, "CRASHED");
+    assert.match(run?.stateMessage ?? "", /received SIGTERM/);
+  });
+
+  it("a process that calls process.exit() mid-run marks its runs CRASHED", async () => {
+    await runChild("exit");
+    const client = await t.engine.client();
+    const [run] = await client.readFlowRuns({ flowName: "crashing-flow", limit: 1 });
+    assert.equal(run?.stateType, "CRASHED");
+    assert.match(run?.stateMessage ?? "", /exited \(code 3\)/);
+  });
+});
