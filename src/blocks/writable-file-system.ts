@@ -1,0 +1,68 @@
+/**
+ * One stored object, as listed by {@link WritableFileSystem.listPaths}.
+ */
+export interface StoredPathInfo {
+  /** The key, relative to the storage's base, `/`-separated. */
+  path: string;
+  /** Size in bytes. */
+  size: number;
+  /** Last modification time. */
+  modifiedAt: Date;
+}
+
+/**
+ * A storage block that results are written to and read from: a local folder, an S3
+ * bucket prefix, an Azure container, ...
+ *
+ * Keys (`path` arguments) are relative, `/`-separated, and obey the same rules on every
+ * storage (see `parseStorageKey`): a key that is empty, absolute, or has `.`/`..` segments,
+ * a NUL byte or a backslash is refused with a `StorageError` (`STORAGE_INVALID_KEY`)
+ * naming the key and the storage, and never touches anything outside the storage.
+ *
+ * Every failure is a `StorageError` whose message names the key and {@link describe}
+ * and whose `cause` is the underlying OS/SDK error. Implementations run the shared
+ * contract suite (`test/blocks/storage.contract.ts`).
+ *
+ * @example
+ * ```ts
+ * const storage: WritableFileSystem = new LocalFileSystem({ basepath: "./results" });
+ * await storage.writePath("a/b.json", new TextEncoder().encode("{}"));
+ * const bytes = await storage.readPath("a/b.json");
+ * ```
+ */
+export interface WritableFileSystem {
+  /** The block type slug, e.g. `"local-file-system"`, `"s3"`. */
+  readonly blockTypeSlug: string;
+
+  /**
+   * Reads the whole object at `path`.
+   * A missing object is a `StorageError` with code `RESULT_NOT_FOUND`.
+   */
+  readPath(path: string): Promise<Uint8Array>;
+
+  /**
+   * Writes `bytes` at `path`, replacing any previous object, atomically: readers see the
+   * old object or the new one, never a mix or a prefix. Creates parent "directories" as
+   * needed. Concurrent writers to one key: the last to finish wins, whole.
+   */
+  writePath(path: string, bytes: Uint8Array): Promise<void>;
+
+  /** Deletes the object at `path`; resolves as well when there was none (idempotent). */
+  deletePath?(path: string): Promise<void>;
+
+  /** True when an object exists at `path`. */
+  exists?(path: string): Promise<boolean>;
+
+  /**
+   * Lists stored objects whose key starts with `prefix` (a plain string prefix, as in
+   * S3: `"ab"` matches `"ab.json"` and `"abc/d"`), in no particular order. Writes still
+   * in progress (temporary objects) are not listed. Used by `cairn results prune`.
+   */
+  listPaths?(prefix?: string): AsyncIterable<StoredPathInfo>;
+
+  /** A human label used in error messages, e.g. `local-file-system at /abs/base`. */
+  describe(): string;
+
+  /** The JSON-able fields of the block document (what the metadata store saves). */
+  toConfig(): Record<string, unknown>;
+}
