@@ -175,18 +175,26 @@ void describe("LocalFileSystem", () => {
     assert.deepEqual(listed, ["a/k.json"]);
   });
 
-  void it("reports permission denied with the OS error as cause", { skip: process.getuid?.() === 0 ? "root ignores permissions" : false }, async () => {
+  void it("reports permission denied with the OS error as cause", async () => {
+    // Root ignores file permissions, so as root the write runs in a child process as user "nobody".
     const base = await freshDir();
     const storage = new LocalFileSystem({ basepath: base });
     await storage.writePath("d/k", bytesOf("1"));
-    await chmod(join(base, "d"), 0o500);
+    await chmod(root, 0o755);
+    await chmod(base, 0o755);
+    await chmod(join(base, "d"), 0o555);
     try {
-      await assert.rejects(storage.writePath("d/k2", bytesOf("2")), (err: unknown) => {
-        assert.ok(isStorageError(err, StorageErrorCode.PermissionDenied), String(err));
-        assert.match(err.message, /Permission denied/);
-        assert.equal((err.cause as { code?: string }).code, "EACCES");
-        return true;
+      const asRoot = process.getuid?.() === 0;
+      const { execFileSync } = await import("node:child_process");
+      const out = execFileSync(process.execPath, ["--import", "tsx", "test/fixtures/permission-child.ts", base], {
+        encoding: "utf8",
+        ...(asRoot ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: "/tmp" } } : {}),
       });
+      const result = JSON.parse(out.trim().split("\n").at(-1)!) as { readOk: boolean; permissionDenied: boolean; message: string; causeCode: string };
+      assert.equal(result.readOk, true, "the child can reach the folder: the write is refused by the folder's own mode");
+      assert.equal(result.permissionDenied, true, out);
+      assert.match(result.message, /Permission denied/);
+      assert.equal(result.causeCode, "EACCES");
     } finally {
       await chmod(join(base, "d"), 0o700);
     }
