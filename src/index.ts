@@ -34,6 +34,29 @@ export type { BaseResult, ResultRecord } from "./results/base-result.js";
 export { LiteralResult } from "./results/literal-result.js";
 export { UnpersistedResult } from "./results/unpersisted-result.js";
 export { MissingResult } from "./results/missing-result.js";
+export { PersistedResult } from "./results/persisted-result.js";
+export { readResult, type ReadResultOptions } from "./results/read-result.js";
+export {
+  PersistedResultBlob, encodePersistedResultBlob, decodePersistedResultBlob, ResultIntegrityError,
+  UnsupportedResultBlobVersionError, RESULT_BLOB_FORMAT_VERSION,
+} from "./results/result-blob.js";
+
+// Caching
+export { INPUTS, TASK_SOURCE, FLOW_PARAMETERS, RUN_ID, NONE, taskInputHash, InputsPolicy, CompoundCachePolicy, ComposableCachePolicy } from "./caching/policies.js";
+export type { CachePolicy } from "./caching/cache-policy.js";
+export type { CacheKeyContext } from "./caching/cache-key-context.js";
+
+// Serializers
+export {
+  JSONSerializer, MsgpackSerializer, V8Serializer, CompressedSerializer, resolveSerializer, registerSerializer,
+  registerCompressionLib, registerJsonClass, SerializationError, DeserializationError,
+  type Serializer, type SerializerConfig, type SerializerLike, type CompressionLib,
+} from "./serializers/index.js";
+
+// Storage blocks
+export type { WritableFileSystem, StoredPathInfo } from "./blocks/writable-file-system.js";
+export { LocalFileSystem, type LocalFileSystemOptions } from "./blocks/local-file-system/local-file-system.js";
+export { StorageError, isStorageError, StorageErrorCode } from "./blocks/storage-error.js";
 
 // Task runners
 export { ConcurrentTaskRunner, SequentialTaskRunner, type TaskRunner, type TaskRunWork, type ConcurrentTaskRunnerOptions } from "./task-runners/index.js";

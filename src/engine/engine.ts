@@ -7,6 +7,9 @@ import { LOG_LEVELS } from "../client/records.js";
 import { createOrchestrationClient } from "../client/create-client.js";
 import { loadSettings, type Settings } from "../settings/index.js";
 import type { LogSink } from "./run-logger.js";
+import type { StorageBlockResolver } from "../blocks/storage-block-resolver.js";
+import { NoSavedBlocksResolver } from "../blocks/no-saved-blocks-resolver.js";
+import { ResultStore } from "../results/result-store.js";
 import type { ActiveRun } from "./run-recorder.js";
 
 /** Options of {@link Engine}. */
@@ -15,6 +18,8 @@ export interface EngineOptions {
   settings?: Settings;
   /** Opens the metadata store. @default the client the settings select (embedded SQLite, or the API) */
   openClient?: (settings: Settings) => Promise<OrchestrationClient>;
+  /** Loads saved storage blocks and names storage instances. @default a resolver without saved blocks */
+  blocks?: StorageBlockResolver;
 }
 
 /**
@@ -43,12 +48,15 @@ export class Engine {
   readonly activeRuns = new Map<string, ActiveRun>();
   /** Call counters of standalone task runs, by task key. */
   readonly standaloneCounts = new Map<string, number>();
+  readonly #blocks: StorageBlockResolver;
+  #results: ResultStore | undefined;
   #hooksInstalled = false;
   #closed = false;
 
   constructor(options: EngineOptions = {}) {
     this.#settings = options.settings;
     this.#openClient = options.openClient ?? createOrchestrationClient;
+    this.#blocks = options.blocks ?? new NoSavedBlocksResolver();
     this.owner = { host: hostname(), pid: process.pid, engineId: this.id };
   }
 
@@ -56,6 +64,12 @@ export class Engine {
   get settings(): Settings {
     this.#settings ??= loadSettings();
     return this.#settings;
+  }
+
+  /** Writes and resolves results for this engine's runs. */
+  get results(): ResultStore {
+    this.#results ??= new ResultStore(this.settings, this.#blocks);
+    return this.#results;
   }
 
   /** The metadata-store client, opened on first use (migrations run then). */

@@ -81,7 +81,15 @@ export async function runFlow<T>(definition: FlowDefinition, args: unknown[]): P
     pending: new Set(),
   };
 
-  const owner = { label };
+  const owner = {
+    label,
+    subject: `flow '${definition.name}'`,
+    results: engine.results,
+    keyTemplate: undefined,
+    keyValues: () => ({ task_run: { id: "", name: "", task_name: "" }, parameters }),
+    cacheResultInMemory: options.cacheResultInMemory ?? true,
+    expiration: null,
+  };
   const state = await runAttempts<T>({
     label,
     options,

@@ -4,6 +4,8 @@ import type { Serializer, SerializerConfig } from "../serializers/serializer.js"
 import type { WritableFileSystem } from "../blocks/writable-file-system.js";
 import type { TaskRunner } from "../task-runners/task-runner.js";
 import type { CachePolicy } from "../caching/cache-policy.js";
+import { NONE } from "../caching/policies.js";
+import { validateStorageKeyTemplate } from "../results/storage-key-template.js";
 import type { CacheKeyContext } from "../caching/cache-key-context.js";
 
 /** Where results go: a storage block instance, or the slug `"block-type/name"` of a saved block. */
@@ -125,13 +127,14 @@ export function validateTaskOptions<Args extends unknown[]>(options: TaskOptions
   if (!parsed.success) {
     throw new ConfigurationError(`Invalid options for ${label}: ${describeIssues(parsed.error, options as Record<string, unknown>)}. See the task options table in the README.`);
   }
-  if (options.persistResult === false && (options.cacheKeyFn !== undefined || options.cachePolicy !== undefined)) {
+  if (options.persistResult === false && (options.cacheKeyFn !== undefined || (options.cachePolicy !== undefined && options.cachePolicy !== NONE))) {
     throw new ConfigurationError(
       `${label} sets persistResult: false together with ${options.cacheKeyFn !== undefined ? "cacheKeyFn" : "cachePolicy"}. ` +
         "Caching needs the result to be persisted so that a later run can read it back. " +
         "Remove persistResult: false, or remove the cache option.",
     );
   }
+  if (options.resultStorageKey !== undefined) validateStorageKeyTemplate(options.resultStorageKey, label);
   return options;
 }
 

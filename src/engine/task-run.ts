@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { OrchestrationClient } from "../client/orchestration-client.js";
 import type { TaskRunRecord } from "../client/records.js";
 import { decidePersistence, type ResultDecision } from "../results/persistence-decision.js";
-import { createResult } from "../results/create-result.js";
+import { createResult, type ResultOwner } from "../results/create-result.js";
 import { Failed, Pending } from "../states/constructors.js";
 import type { State } from "../states/state.js";
 import { currentEngine, type Engine } from "./engine.js";
@@ -148,7 +148,20 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
     recorder.setState(state);
   } else {
     const parameters = bindParameters(definition.parameterNames, args);
-    const owner = { label };
+    const options = definition.options;
+    const owner: ResultOwner = {
+      label,
+      subject: `task '${definition.name}'`,
+      results: engine.results,
+      keyTemplate: options.resultStorageKey,
+      keyValues: () => ({
+        flow_run: flow === undefined ? undefined : { id: flow.flowRun.id, name: flow.flowRun.name, flow_name: flow.flowRun.flowName },
+        task_run: { id: row.id, name: row.name, task_name: definition.name },
+        parameters,
+      }),
+      cacheResultInMemory: options.cacheResultInMemory ?? true,
+      expiration: options.cacheExpirationSeconds === undefined ? null : new Date(Date.now() + options.cacheExpirationSeconds * 1000),
+    };
     state = await runAttempts<T>({
       label,
       options: definition.options,

@@ -1,4 +1,5 @@
 import type { ResultSerializerOption, ResultStorageOption, TaskOptions } from "../engine/options.js";
+import { NONE } from "../caching/policies.js";
 
 /** What a parent flow passes down to the runs inside it (DESIGN §3, rules 4 and "storage and serializer"). */
 export interface InheritedResultOptions {
@@ -63,7 +64,7 @@ export function decidePersistence(
   if (
     (own.retries ?? 0) > 0 ||
     own.cacheKeyFn !== undefined ||
-    own.cachePolicy !== undefined ||
+    (own.cachePolicy !== undefined && own.cachePolicy !== NONE) ||
     own.cacheResultInMemory === false ||
     own.resultStorageKey !== undefined
   ) {

@@ -1,0 +1,113 @@
+import { randomBytes } from "node:crypto";
+import { LocalFileSystem } from "../blocks/local-file-system/local-file-system.js";
+import type { ResolvedStorage, StorageBlockResolver } from "../blocks/storage-block-resolver.js";
+import type { WritableFileSystem } from "../blocks/writable-file-system.js";
+import type { ResultSerializerOption, ResultStorageOption } from "../engine/options.js";
+import { resolveSerializer, SerializationError, type Serializer } from "../serializers/index.js";
+import type { Settings } from "../settings/index.js";
+import { PersistedResult } from "./persisted-result.js";
+import { encodePersistedResultBlob, PersistedResultBlob } from "./result-blob.js";
+
+/** How one result is to be written. */
+export interface PersistRequest {
+  resultStorage: ResultStorageOption | undefined;
+  resultSerializer: ResultSerializerOption | undefined;
+  /** The storage key; a random 32-hex-character key when undefined. */
+  key: string | undefined;
+  expiration: Date | null;
+  /** Keep the value on the result object. */
+  cacheResultInMemory: boolean;
+  /** Whose result it is, e.g. `task 'extract-user'` (for error messages). */
+  subject: string;
+}
+
+/**
+ * Writes results for one engine: resolves storage (option, parent's, default) and
+ * serializer, serializes, writes the blob atomically, and returns the reference.
+ */
+export class ResultStore {
+  readonly #settings: Settings;
+  readonly #blocks: StorageBlockResolver;
+  #defaultLocal: LocalFileSystem | undefined;
+  readonly #serializers = new Map<string, Serializer>();
+  readonly #slugs = new Map<string, Promise<ResolvedStorage>>();
+  readonly #ids = new WeakMap<WritableFileSystem, Promise<string | null>>();
+
+  constructor(settings: Settings, blocks: StorageBlockResolver) {
+    this.#settings = settings;
+    this.#blocks = blocks;
+  }
+
+  /** The storage a run uses: its option, else `CAIRN_DEFAULT_RESULT_STORAGE_BLOCK`, else the local default. */
+  async resolveStorage(option: ResultStorageOption | undefined): Promise<ResolvedStorage> {
+    if (option === undefined) {
+      const slug = this.#settings.get("CAIRN_DEFAULT_RESULT_STORAGE_BLOCK");
+      if (slug !== undefined) return this.#load(slug);
+      this.#defaultLocal ??= new LocalFileSystem({ basepath: this.#settings.get("CAIRN_LOCAL_STORAGE_PATH") });
+      return { storage: this.#defaultLocal, blockId: await this.#idFor(this.#defaultLocal) };
+    }
+    if (typeof option === "string") return this.#load(option);
+    return { storage: option, blockId: await this.#idFor(option) };
+  }
+
+  /** The serializer a run uses: its option, else `CAIRN_RESULTS_DEFAULT_SERIALIZER`. */
+  resolveSerializer(option: ResultSerializerOption | undefined): Serializer {
+    const chosen = option ?? this.#settings.get("CAIRN_RESULTS_DEFAULT_SERIALIZER");
+    if (typeof chosen !== "string") return resolveSerializer(chosen);
+    let serializer = this.#serializers.get(chosen);
+    if (serializer === undefined) {
+      serializer = resolveSerializer(chosen);
+      this.#serializers.set(chosen, serializer);
+    }
+    return serializer;
+  }
+
+  /** Serializes `value` and writes its blob; resolves once the file is complete under its final name. */
+  async persist<T>(value: T, request: PersistRequest): Promise<PersistedResult<T>> {
+    const serializer = this.resolveSerializer(request.resultSerializer);
+    const { storage, blockId } = await this.resolveStorage(request.resultStorage);
+    let data: string;
+    try {
+      data = await serializer.dumps(value);
+    } catch (error) {
+      if (error instanceof SerializationError) throw error.withSubject(request.subject);
+      throw error;
+    }
+    const key = request.key ?? randomBytes(16).toString("hex");
+    const blob = PersistedResultBlob.create({ serializer, data, expiration: request.expiration });
+    await storage.writePath(key, encodePersistedResultBlob(blob));
+    return new PersistedResult<T>({
+      storageKey: key,
+      storageBlockId: blockId,
+      serializerType: serializer.type,
+      expiration: request.expiration,
+      storage,
+      value,
+      holdValue: request.cacheResultInMemory,
+    });
+  }
+
+  /** The storage behind a reference's block id (to read results recorded by another process). */
+  storageById(id: string): Promise<WritableFileSystem> {
+    return this.#blocks.byId(id);
+  }
+
+  #load(slug: string): Promise<ResolvedStorage> {
+    let loaded = this.#slugs.get(slug);
+    if (loaded === undefined) {
+      loaded = this.#blocks.load(slug);
+      this.#slugs.set(slug, loaded);
+      loaded.catch(() => this.#slugs.delete(slug));
+    }
+    return loaded;
+  }
+
+  #idFor(storage: WritableFileSystem): Promise<string | null> {
+    let id = this.#ids.get(storage);
+    if (id === undefined) {
+      id = this.#blocks.idFor(storage);
+      this.#ids.set(storage, id);
+    }
+    return id;
+  }
+}
