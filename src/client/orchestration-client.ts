@@ -33,14 +33,19 @@ export interface OrchestrationClient {
   flush(): Promise<void>;
   /**
    * Writes every queued change synchronously when the implementation can
-   * (used on process exit); returns false when it cannot.
+   * (used on process exit); returns false when it cannot, or when the write failed
+   * (it never throws; the next {@link OrchestrationClient.flush} reports the failure).
    */
   flushSync(): boolean;
 
   readFlowRuns(query?: FlowRunQuery): Promise<FlowRunRecord[]>;
-  /** Accepts a full id or a unique prefix of one. */
+  /**
+   * Accepts a full id or a unique prefix of one; undefined when nothing matches.
+   * @throws `AmbiguousIdError` (`./ambiguous-id-error.js`) when the prefix matches several runs.
+   */
   readFlowRun(id: string): Promise<FlowRunRecord | undefined>;
   readTaskRuns(query?: TaskRunQuery): Promise<TaskRunRecord[]>;
+  /** Like {@link OrchestrationClient.readFlowRun}, for task runs. */
   readTaskRun(id: string): Promise<TaskRunRecord | undefined>;
   /** The states of a flow run or a task run, oldest first. */
   readStates(runId: string): Promise<StateRecord[]>;

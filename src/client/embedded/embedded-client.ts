@@ -1,0 +1,355 @@
+import type Database from "better-sqlite3";
+import type { Kysely } from "kysely";
+import { selectLogs, selectStates } from "../../database/queries/history-queries.js";
+import {
+  selectFlowRuns,
+  selectRunRowsByIdOrPrefix,
+  selectTaskRuns,
+} from "../../database/queries/run-queries.js";
+import { flowRunFromRow } from "../../database/rows/flow-run-row.js";
+import { logFromRow } from "../../database/rows/log-row.js";
+import { stateFromRow } from "../../database/rows/state-row.js";
+import { taskRunFromRow } from "../../database/rows/task-run-row.js";
+import type { CairnDatabase } from "../../database/schema.js";
+import { CairnError } from "../../errors/cairn-error.js";
+import { AmbiguousIdError } from "../ambiguous-id-error.js";
+import type { OrchestrationClient } from "../orchestration-client.js";
+import type {
+  FlowRunQuery,
+  FlowRunRecord,
+  LogQuery,
+  LogRecord,
+  StateRecord,
+  TaskRunQuery,
+  TaskRunRecord,
+} from "../records.js";
+import { BatchWriter } from "./batch-writer.js";
+import { registerExitFlush, unregisterExitFlush } from "./exit-flush.js";
+import { addLocalEngine } from "./local-engines.js";
+import { MetadataWriteError } from "./metadata-write-error.js";
+import { markOrphanedRuns } from "./orphaned-runs.js";
+import { StatementCache } from "./statement-cache.js";
+import { isDataError } from "./write-failure.js";
+import { WriteQueue } from "./write-queue.js";
+
+/**
+ * Default {@link EmbeddedClientOptions.flushThreshold}: measured with `bench/store.ts`
+ * (bursts of 500 changes cost ~30% more per task run than bursts of 2000; larger bursts
+ * gain little more and stall the engine longer).
+ */
+export const DEFAULT_FLUSH_THRESHOLD = 2000;
+/** Default {@link EmbeddedClientOptions.flushIntervalMs}. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 20;
+
+/** Tuning of the embedded client's write path. */
+export interface EmbeddedClientOptions {
+  /**
+   * Write synchronously, inside the `record*` call, once this many changes are queued
+   * (keeps memory bounded even when the engine never yields to the event loop).
+   * @default 2000
+   */
+  flushThreshold?: number;
+  /**
+   * Otherwise write this many milliseconds after the first change of a burst
+   * (an unref'd timer: it never keeps the process alive).
+   * @default 20
+   */
+  flushIntervalMs?: number;
+  /**
+   * Write what is queued, synchronously, when the process exits normally.
+   * @default true
+   */
+  flushOnExit?: boolean;
+}
+
+/** Delay before writing again after a transient failure (e.g. the file stayed locked). */
+const RETRY_DELAY_MS = 250;
+const PID = process.pid;
+
+/**
+ * The {@link OrchestrationClient} of the embedded store: SQLite in this process.
+ *
+ * Write path: `record*` only queues (run rows coalesced by id, states and log lines in
+ * order); the queue is written in bursts, one `BEGIN IMMEDIATE` transaction each, when
+ * it reaches `flushThreshold` changes (inline) or `flushIntervalMs` after the first change
+ * (timer), and on {@link EmbeddedClient.flush}, {@link EmbeddedClient.flushSync}, reads,
+ * {@link EmbeddedClient.close} and process exit. Records are kept by reference until
+ * written: treat a record as immutable once recorded (record a new object to change it).
+ *
+ * Read path: pending writes are flushed, then Kysely runs the query on the same
+ * connection. See `docs/metadata-store.md`.
+ *
+ * @example
+ * ```ts
+ * const client = await openEmbeddedClient({ path: "/tmp/cairn.db" });
+ * client.recordFlowRun(run);
+ * client.recordState(running);
+ * await client.flush();            // durable from here on
+ * await client.readStates(run.id); // [running]
+ * await client.close();
+ * ```
+ */
+export class EmbeddedClient implements OrchestrationClient {
+  /** The database file. */
+  readonly path: string;
+  readonly #sqlite: Database.Database;
+  readonly #db: Kysely<CairnDatabase>;
+  readonly #cache: StatementCache;
+  readonly #writer: BatchWriter;
+  readonly #queue = new WriteQueue();
+  readonly #threshold: number;
+  readonly #intervalMs: number;
+  readonly #onTimer = (): void => this.#timerFired();
+  #timer: NodeJS.Timeout | undefined;
+  /** A background write failed: its error waits to be reported by the next `flush()`. */
+  #failure: MetadataWriteError | undefined;
+  /** After a transient failure, inline writes pause until the retry timer succeeds. */
+  #retrying = false;
+  #closed = false;
+
+  /** Use {@link openEmbeddedClient}, which opens the file and runs the migrations. */
+  constructor(
+    sqlite: Database.Database,
+    db: Kysely<CairnDatabase>,
+    path: string,
+    options: EmbeddedClientOptions = {},
+  ) {
+    this.path = path;
+    this.#sqlite = sqlite;
+    this.#db = db;
+    this.#cache = new StatementCache(sqlite);
+    this.#writer = new BatchWriter(sqlite, db, this.#cache);
+    this.#threshold = Math.max(1, options.flushThreshold ?? DEFAULT_FLUSH_THRESHOLD);
+    this.#intervalMs = Math.max(0, options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+    if (options.flushOnExit ?? true) registerExitFlush(this);
+  }
+
+  /** Changes recorded and not written yet. */
+  get pendingChanges(): number {
+    return this.#queue.size;
+  }
+
+  recordFlowRun(run: FlowRunRecord): void {
+    if (this.#closed) throw closedError();
+    if (run.owner.pid === PID) addLocalEngine(run.owner.engineId);
+    this.#queue.flowRuns.set(run.id, run);
+    this.#recorded(1);
+  }
+
+  recordTaskRun(run: TaskRunRecord): void {
+    if (this.#closed) throw closedError();
+    if (run.owner.pid === PID) addLocalEngine(run.owner.engineId);
+    this.#queue.taskRuns.set(run.id, run);
+    this.#recorded(1);
+  }
+
+  recordState(state: StateRecord): void {
+    if (this.#closed) throw closedError();
+    this.#queue.states.push(state);
+    this.#recorded(1);
+  }
+
+  recordLogs(logs: readonly LogRecord[]): void {
+    if (this.#closed) throw closedError();
+    const queued = this.#queue.logs;
+    for (const log of logs) queued.push(log);
+    this.#recorded(logs.length);
+  }
+
+  async flush(): Promise<void> {
+    this.#flushAndReport();
+  }
+
+  /**
+   * Writes everything queued before returning, and returns true. Never throws (it runs in
+   * `process.on("exit")` handlers): when the write fails it returns false, and the next
+   * {@link EmbeddedClient.flush} or {@link EmbeddedClient.close} reports the error.
+   */
+  flushSync(): boolean {
+    if (this.#closed) return true;
+    try {
+      this.#flushNow();
+      return true;
+    } catch (err) {
+      this.#failure = err as MetadataWriteError;
+      return false;
+    }
+  }
+
+  async readFlowRuns(query: FlowRunQuery = {}): Promise<FlowRunRecord[]> {
+    this.#flushForRead();
+    const rows = await selectFlowRuns(this.#db, query).execute();
+    return rows.map(flowRunFromRow);
+  }
+
+  async readFlowRun(id: string): Promise<FlowRunRecord | undefined> {
+    this.#flushForRead();
+    const rows = await selectRunRowsByIdOrPrefix(this.#db, "flow_run", id);
+    return single("flow run", id, rows.map(flowRunFromRow));
+  }
+
+  async readTaskRuns(query: TaskRunQuery = {}): Promise<TaskRunRecord[]> {
+    this.#flushForRead();
+    const rows = await selectTaskRuns(this.#db, query).execute();
+    return rows.map(taskRunFromRow);
+  }
+
+  async readTaskRun(id: string): Promise<TaskRunRecord | undefined> {
+    this.#flushForRead();
+    const rows = await selectRunRowsByIdOrPrefix(this.#db, "task_run", id);
+    return single("task run", id, rows.map(taskRunFromRow));
+  }
+
+  async readStates(runId: string): Promise<StateRecord[]> {
+    this.#flushForRead();
+    const rows = await selectStates(this.#db, runId).execute();
+    return rows.map(stateFromRow);
+  }
+
+  async readLogs(query: LogQuery): Promise<LogRecord[]> {
+    this.#flushForRead();
+    const rows = await selectLogs(this.#db, query).execute();
+    return rows.map(logFromRow);
+  }
+
+  async markOrphanedRunsCrashed(): Promise<number> {
+    this.#flushForRead();
+    return markOrphanedRuns(this.#sqlite, this.#db, this.#cache);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    let error: unknown;
+    try {
+      this.#flushAndReport();
+    } catch (err) {
+      error = err;
+    }
+    const lost = this.#queue.size;
+    this.#closed = true;
+    this.#clearTimer();
+    unregisterExitFlush(this);
+    await this.#db.destroy();
+    if (lost > 0) {
+      throw writeError(error, `The client is closed: ${lost} changes were not written`, { lost });
+    }
+    if (error !== undefined) throw error;
+  }
+
+  /** @internal Called by the process-exit hook. */
+  flushOnExit(): void {
+    try {
+      this.#flushNow();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`cairn: could not write run metadata on exit: ${message}\n`);
+    }
+  }
+
+  #recorded(count: number): void {
+    const queue = this.#queue;
+    queue.recorded += count;
+    if (queue.recorded >= this.#threshold && !this.#retrying) this.#flushInBackground();
+    else if (this.#timer === undefined) this.#startTimer(this.#intervalMs);
+  }
+
+  #startTimer(ms: number): void {
+    this.#timer = setTimeout(this.#onTimer, ms);
+    this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #timerFired(): void {
+    this.#timer = undefined;
+    this.#flushInBackground();
+  }
+
+  /** A write nobody awaits (inline or timer): failures are kept for the next `flush()`. */
+  #flushInBackground(): void {
+    try {
+      this.#flushNow();
+    } catch (err) {
+      this.#failure = err as MetadataWriteError;
+    }
+  }
+
+  /** Before a read: the reader must see its own writes, so a failure fails the read. */
+  #flushForRead(): void {
+    if (this.#closed) throw closedError();
+    this.#flushNow();
+  }
+
+  /** For `flush()`/`flushSync()`/`close()`: also reports a failure of an earlier background write. */
+  #flushAndReport(): void {
+    if (this.#closed) return;
+    try {
+      this.#flushNow();
+    } catch (err) {
+      if (this.#failure?.context.retrying === true) this.#failure = undefined; // superseded
+      throw err;
+    }
+    const failure = this.#failure;
+    this.#failure = undefined;
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Writes everything queued, synchronously, in one transaction. */
+  #flushNow(): void {
+    this.#clearTimer();
+    if (this.#queue.isEmpty) return;
+    const batch = this.#queue.take();
+    try {
+      this.#writer.write(batch);
+      this.#retrying = false;
+      // An earlier transient failure is resolved: its changes are written now.
+      if (this.#failure?.context.retrying === true) this.#failure = undefined;
+      return;
+    } catch (err) {
+      if (!isDataError(err)) {
+        this.#queue.restore(batch);
+        this.#retrying = true;
+        this.#startTimer(RETRY_DELAY_MS);
+        throw writeError(err, `${this.#queue.size} changes stay queued and will be retried`, {
+          retrying: true,
+        });
+      }
+      // A bad row: write the others one by one rather than lose the whole burst.
+      const refused = this.#writer.writeEach(batch);
+      this.#retrying = false;
+      if (refused.count > 0) {
+        throw writeError(refused.errors[0], `${refused.count} refused rows were dropped`, {
+          retrying: false,
+          refused: refused.count,
+        });
+      }
+    }
+  }
+}
+
+function writeError(cause: unknown, consequence: string, context: Record<string, unknown>) {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new MetadataWriteError(
+    `Could not write run metadata to the embedded store: ${reason}. ${consequence}.`,
+    { cause, context },
+  );
+}
+
+function closedError(): CairnError {
+  return new CairnError(
+    "CLIENT_CLOSED",
+    "This orchestration client is closed: open a new one with openEmbeddedClient().",
+  );
+}
+
+function single<R extends { id: string }>(
+  kind: "flow run" | "task run",
+  id: string,
+  matches: R[],
+): R | undefined {
+  if (matches.length > 1) throw new AmbiguousIdError(kind, id, matches.map((m) => m.id));
+  return matches[0];
+}

@@ -1,0 +1,43 @@
+import { createSqliteDatabase } from "../../database/sqlite/create-sqlite-database.js";
+import { createSqliteKysely } from "../../database/sqlite/create-sqlite-kysely.js";
+import { migrateSqliteDatabase } from "../../database/sqlite/migrate-sqlite-database.js";
+import { EmbeddedClient, type EmbeddedClientOptions } from "./embedded-client.js";
+
+/** Options of {@link openEmbeddedClient}. */
+export interface OpenEmbeddedClientOptions extends EmbeddedClientOptions {
+  /** The SQLite database file (created, with its folder, if missing), or `":memory:"`. */
+  path: string;
+  /**
+   * How long a write waits for another process's lock before it fails (and is retried).
+   * @default 5000
+   */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens the embedded metadata store at `path`: opens the SQLite file (WAL, busy timeout
+ * 5 s), brings its schema up to date, and returns a client on it. Several processes may
+ * open the same file at once.
+ *
+ * @example
+ * ```ts
+ * const client = await openEmbeddedClient({ path: join(cairnHome, "cairn.db") });
+ * try {
+ *   const runs = await client.readFlowRuns({ limit: 10 });
+ * } finally {
+ *   await client.close();
+ * }
+ * ```
+ */
+export async function openEmbeddedClient(options: OpenEmbeddedClientOptions): Promise<EmbeddedClient> {
+  const { path, busyTimeoutMs, ...clientOptions } = options;
+  const sqlite = createSqliteDatabase(path, busyTimeoutMs === undefined ? {} : { busyTimeoutMs });
+  const db = createSqliteKysely(sqlite);
+  try {
+    await migrateSqliteDatabase(sqlite, db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return new EmbeddedClient(sqlite, db, path, clientOptions);
+}
