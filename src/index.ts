@@ -18,7 +18,7 @@ export { TaskFuture } from "./engine/task-future.js";
 export type { FlowOptions, TaskOptions, RunOptions, ResultStorageOption, ResultSerializerOption } from "./engine/options.js";
 export { Engine, currentEngine, setDefaultEngine, type EngineOptions } from "./engine/engine.js";
 export { getRunContext, getRunLogger, type RunContextView } from "./engine/run-context.js";
-export type { RunLogger } from "./engine/run-logger.js";
+export { RunLogger } from "./engine/run-logger.js";
 export { RunTimeoutError, UpstreamTaskError, PersistenceDisabledError } from "./engine/run-errors.js";
 
 // States

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { configCommand } from "./commands/config.js";
+import { flowRunCommand } from "./commands/flow-run.js";
 import { profileCommand } from "./commands/profile.js";
 import { resultCommand } from "./commands/result.js";
 import { cairnVersion, versionCommand } from "./commands/version.js";
@@ -9,7 +10,7 @@ import { cliIO, colors } from "./output.js";
  * The subcommands of `cairn`, in help order. Each file in `commands/` exports a factory;
  * add new commands here.
  */
-const COMMANDS: readonly (() => Command)[] = [configCommand, profileCommand, resultCommand, versionCommand];
+const COMMANDS: readonly (() => Command)[] = [configCommand, profileCommand, () => flowRunCommand(), resultCommand, versionCommand];
 
 /**
  * Builds the `cairn` command-line program. Output goes to the current CLI IO (see `cliIO`),

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { randomUUID } from "node:crypto";
+import { uuid7 } from "../utils/uuid7.js";
 import { hostname } from "node:os";
 import type { OrchestrationClient } from "../client/orchestration-client.js";
 import type { RunOwner, StateRecord } from "../client/records.js";
@@ -37,7 +37,7 @@ export interface EngineOptions {
  */
 export class Engine {
   /** A random id for this engine instance, recorded as the owner of its runs. */
-  readonly id = randomUUID();
+  readonly id = uuid7();
   readonly owner: RunOwner;
   readonly #openClient: (settings: Settings) => Promise<OrchestrationClient>;
   #settings: Settings | undefined;
@@ -130,7 +130,7 @@ export class Engine {
     const timestamp = new Date().toISOString();
     for (const run of this.activeRuns.values()) {
       const state: StateRecord = {
-        id: randomUUID(),
+        id: uuid7(),
         flowRunId: run.flowRunId,
         taskRunId: run.kind === "task" ? run.id : null,
         type: "CRASHED",

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { uuid7 } from "../utils/uuid7.js";
 import type { FlowRunRecord, TaskRunRecord } from "../client/records.js";
 import { decidePersistence } from "../results/persistence-decision.js";
 import { createResult } from "../results/create-result.js";
@@ -33,7 +33,7 @@ export async function runFlow<T>(definition: FlowDefinition, args: unknown[]): P
   const options = definition.options;
   const decision = decidePersistence(options, parent?.resultOptions, settings.get("CAIRN_RESULTS_PERSIST_BY_DEFAULT"));
 
-  const id = randomUUID();
+  const id = uuid7();
   const name = generateRunName();
   const parameters = bindParameters(definition.parameterNames, args);
   const now = new Date().toISOString();
@@ -44,7 +44,7 @@ export async function runFlow<T>(definition: FlowDefinition, args: unknown[]): P
     const taskKey = `subflow:${definition.name}`;
     const dynamicKey = nextDynamicKey(parent, taskKey);
     const row: TaskRunRecord = {
-      id: randomUUID(), name: `${definition.name}-${dynamicKey}`, taskKey, dynamicKey,
+      id: uuid7(), name: `${definition.name}-${dynamicKey}`, taskKey, dynamicKey,
       flowRunId: parent.flowRun.id, cacheKey: null, cacheExpiration: null,
       stateType: "PENDING", stateName: "Pending", stateMessage: null, stateTimestamp: now, stateData: null,
       runCount: 0, startTime: null, endTime: null, created: now, owner: engine.owner,
@@ -78,6 +78,7 @@ export async function runFlow<T>(definition: FlowDefinition, args: unknown[]): P
     taskCallCounts: new Map(),
     retainTaskRuns: (options.retries ?? 0) > 0,
     priorTaskRuns: new Map(),
+    decisions: new Map(),
     pending: new Set(),
   };
 

@@ -4,7 +4,7 @@ import { UnpersistedResult } from "../results/unpersisted-result.js";
 import type { BaseResult } from "../results/base-result.js";
 
 /** Creates the result object of a run from its value (persisting it when the run persists). */
-export type CreateResult = (value: unknown) => Promise<BaseResult>;
+export type CreateResult = (value: unknown) => BaseResult | Promise<BaseResult>;
 
 /**
  * Turns what a flow or task function returned into its final state:
@@ -12,7 +12,7 @@ export type CreateResult = (value: unknown) => Promise<BaseResult>;
  * any other value becomes a COMPLETED state holding that value's result.
  * Errors from creating the result (serialization, storage) propagate: the caller fails the run.
  */
-export async function finalStateFor<T>(value: unknown, createResult: CreateResult): Promise<State<T>> {
+export function finalStateFor<T>(value: unknown, createResult: CreateResult): State<T> | Promise<State<T>> {
   if (isState(value)) {
     if (!value.isCompleted()) return value as State<T>;
     const data = value.data;
@@ -20,9 +20,12 @@ export async function finalStateFor<T>(value: unknown, createResult: CreateResul
     if (data === undefined) inner = undefined;
     else if (data instanceof UnpersistedResult) inner = data.peek();
     else return value as State<T>; // already a stored result (e.g. returned from another run)
-    const result = await createResult(inner);
-    return (value as State<T>).copy({ data: result as BaseResult<T> });
+    return then(createResult(inner), (result) => (value as State<T>).copy({ data: result as BaseResult<T> }));
   }
-  const result = await createResult(value);
-  return Completed<T>({ data: result as BaseResult<T> });
+  return then(createResult(value), (result) => Completed<T>({ data: result as BaseResult<T> }));
+}
+
+/** Applies `fn` now when `x` is a plain value, after it resolves when it is a promise. */
+function then<A, B>(x: A | Promise<A>, fn: (a: A) => B): B | Promise<B> {
+  return x instanceof Promise ? x.then(fn) : fn(x);
 }

@@ -22,7 +22,7 @@ export interface AttemptHooks<T> {
   /** Calls the user function for attempt `attempt` (1-based over the run's life). */
   invoke(attempt: number, signal: AbortSignal): unknown;
   /** Builds the final state from the function's return value (results are created here). */
-  finish(value: unknown): Promise<State<T>>;
+  finish(value: unknown): State<T> | Promise<State<T>>;
 }
 
 const NEVER_ABORTED = new AbortController().signal;

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Engine } from "./engine.js";
-import type { RunLogger } from "./run-logger.js";
+import { RunLogger } from "./run-logger.js";
+import { LOG_LEVELS } from "../client/records.js";
 import type { TaskRunner } from "../task-runners/task-runner.js";
-import type { InheritedResultOptions } from "../results/persistence-decision.js";
+import type { InheritedResultOptions, ResultDecision } from "../results/persistence-decision.js";
 import type { State } from "../states/state.js";
 
 /** What the engine keeps about a flow run in progress. @internal */
@@ -29,6 +30,8 @@ export interface FlowRunContext {
   readonly retainTaskRuns: boolean;
   /** Task runs of earlier attempts, by `taskKey#dynamicKey`: reused on a flow retry. */
   readonly priorTaskRuns: Map<string, { taskRunId: string; state: State; runCount: number }>;
+  /** Persistence decisions of the tasks called in this flow run, by task options (they only depend on those and the flow). */
+  readonly decisions: Map<object, ResultDecision>;
   /** Submitted task runs not yet finished: the flow waits for them before it ends. */
   readonly pending: Set<Promise<State>>;
 }
@@ -86,14 +89,13 @@ export function getRunContext(): RunContextView {
   return view;
 }
 
-const fallbackLogger: RunLogger = {
-  debug: () => undefined,
-  info: (m) => console.info(m),
-  warning: (m) => console.warn(m),
-  warn: (m) => console.warn(m),
-  error: (m) => console.error(m),
-  critical: (m) => console.error(m),
-};
+const fallbackLogger = new RunLogger(
+  { minLevel: LOG_LEVELS.info, toConsole: true, client: undefined },
+  "cairn",
+  "(outside any run)",
+  null,
+  null,
+);
 
 /**
  * The logger of the current run: its lines are stored with the task run or flow run.

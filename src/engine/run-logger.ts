@@ -1,25 +1,6 @@
 import { LOG_LEVELS, type LogLevelName, type LogRecord } from "../client/records.js";
 import type { OrchestrationClient } from "../client/orchestration-client.js";
 
-/**
- * A logger bound to the current flow run or task run: its lines are stored with the run
- * (see `cairn flow-run inspect`) and, when `CAIRN_LOGGING_TO_CONSOLE` is true, printed to stderr.
- *
- * @example
- * ```ts
- * const t = task(() => { getRunLogger().info("working"); });
- * ```
- */
-export interface RunLogger {
-  debug(message: string): void;
-  info(message: string): void;
-  warning(message: string): void;
-  /** Alias of `warning`. */
-  warn(message: string): void;
-  error(message: string): void;
-  critical(message: string): void;
-}
-
 /** Where a run logger sends its lines. */
 export interface LogSink {
   /** Lines below this level are dropped. */
@@ -29,6 +10,57 @@ export interface LogSink {
   client: OrchestrationClient | undefined;
 }
 
+/**
+ * A logger bound to the current flow run or task run: its lines are stored with the run
+ * (see `cairn flow-run inspect`) and, when `CAIRN_LOGGING_TO_CONSOLE` is true, printed to stderr.
+ *
+ * @example
+ * ```ts
+ * const t = task(() => { getRunLogger().info("working"); });
+ * ```
+ */
+export class RunLogger {
+  /** @internal */
+  constructor(
+    private readonly sink: LogSink,
+    /** Logger name, e.g. `"cairn.task_runs"`. */
+    readonly name: string,
+    /** Console prefix, e.g. `Task run 'extract-0'`. */
+    readonly label: string,
+    private readonly flowRunId: string | null,
+    private readonly taskRunId: string | null,
+  ) {}
+
+  debug(message: string): void { this.log("debug", message); }
+  info(message: string): void { this.log("info", message); }
+  warning(message: string): void { this.log("warning", message); }
+  /** Alias of `warning`. */
+  warn(message: string): void { this.log("warning", message); }
+  error(message: string): void { this.log("error", message); }
+  critical(message: string): void { this.log("critical", message); }
+
+  /** Writes one line at `levelName`. */
+  log(levelName: LogLevelName, message: string): void {
+    const level = LOG_LEVELS[levelName];
+    const sink = this.sink;
+    if (level < sink.minLevel) return;
+    const timestamp = new Date();
+    const record: LogRecord = {
+      flowRunId: this.flowRunId,
+      taskRunId: this.taskRunId,
+      level,
+      name: this.name,
+      message,
+      timestamp: timestamp.toISOString(),
+    };
+    sink.client?.recordLogs([record]);
+    if (sink.toConsole) {
+      const time = record.timestamp.slice(11, 23);
+      process.stderr.write(`${time} | ${levelName.toUpperCase().padEnd(8)} | ${this.label} - ${message}\n`);
+    }
+  }
+}
+
 /** Builds a run logger for one run. `label` prefixes console lines, e.g. `Task run 'extract-0'`. */
 export function createRunLogger(
   sink: LogSink,
@@ -36,30 +68,5 @@ export function createRunLogger(
   label: string,
   ids: { flowRunId: string | null; taskRunId: string | null },
 ): RunLogger {
-  const log = (levelName: LogLevelName, message: string): void => {
-    const level = LOG_LEVELS[levelName];
-    if (level < sink.minLevel) return;
-    const timestamp = new Date();
-    const record: LogRecord = {
-      flowRunId: ids.flowRunId,
-      taskRunId: ids.taskRunId,
-      level,
-      name,
-      message,
-      timestamp: timestamp.toISOString(),
-    };
-    sink.client?.recordLogs([record]);
-    if (sink.toConsole) {
-      const time = timestamp.toISOString().slice(11, 23);
-      process.stderr.write(`${time} | ${levelName.toUpperCase().padEnd(8)} | ${label} - ${message}\n`);
-    }
-  };
-  return {
-    debug: (m) => log("debug", m),
-    info: (m) => log("info", m),
-    warning: (m) => log("warning", m),
-    warn: (m) => log("warning", m),
-    error: (m) => log("error", m),
-    critical: (m) => log("critical", m),
-  };
+  return new RunLogger(sink, name, label, ids.flowRunId, ids.taskRunId);
 }

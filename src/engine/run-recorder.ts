@@ -12,6 +12,8 @@ export interface ActiveRun {
   recordFinal(state: StateRecord): void;
 }
 
+const UNPERSISTED_JSON = JSON.stringify({ type: "unpersisted" });
+
 /** Turns a {@link State} into the record the metadata store keeps (no result data). */
 export function toStateRecord(state: State, flowRunId: string | null, taskRunId: string | null): StateRecord {
   const details = state.stateDetails;
@@ -33,7 +35,7 @@ export function toStateRecord(state: State, flowRunId: string | null, taskRunId:
     name: state.name,
     message: state.message ?? null,
     timestamp: state.timestamp.toISOString(),
-    data: state.data === undefined ? null : JSON.stringify(state.data.toRecord()),
+    data: state.data === undefined ? null : state.data.type === "unpersisted" ? UNPERSISTED_JSON : JSON.stringify(state.data.toRecord()),
     details: detailsJson,
   };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { uuid7 } from "../utils/uuid7.js";
 import type { OrchestrationClient } from "../client/orchestration-client.js";
 import type { TaskRunRecord } from "../client/records.js";
 import { decidePersistence, type ResultDecision } from "../results/persistence-decision.js";
@@ -48,7 +48,7 @@ export function submitTask<T>(definition: TaskDefinition, args: readonly unknown
   const client = engine.openClient;
   if (client === undefined) {
     // Outside any flow, before the store is open: open it first.
-    const id = randomUUID();
+    const id = uuid7();
     const state = engine.client().then(async (c) => {
       const prepared = prepareTaskRun(definition, engine, c, id);
       if (!("recorder" in prepared)) return prepared.reused as State<T>;
@@ -104,14 +104,14 @@ function prepareTaskRun(
     return { reused: prior.state, taskRunId: prior.taskRunId, name };
   }
 
-  const decision = decidePersistence(
-    options,
-    flow?.resultOptions,
-    engine.settings.get("CAIRN_RESULTS_PERSIST_BY_DEFAULT"),
-  );
+  let decision = flow?.decisions.get(options);
+  if (decision === undefined) {
+    decision = decidePersistence(options, flow?.resultOptions, engine.settings.get("CAIRN_RESULTS_PERSIST_BY_DEFAULT"));
+    flow?.decisions.set(options, decision);
+  }
   const now = new Date().toISOString();
   const row: TaskRunRecord = {
-    id: prior?.taskRunId ?? presetId ?? randomUUID(),
+    id: prior?.taskRunId ?? presetId ?? uuid7(),
     name,
     taskKey: definition.taskKey,
     dynamicKey,
@@ -142,7 +142,7 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
   const logger = createRunLogger(engine.logSink, "cairn.task_runs", label, { flowRunId: row.flowRunId, taskRunId: row.id });
 
   let state: State<T>;
-  const args = await resolveFutures(rawArgs);
+  const args = hasFutures(rawArgs) ? await resolveFutures(rawArgs) : (rawArgs as unknown[]);
   if (args instanceof UpstreamTaskError) {
     state = Failed<T>({ message: args.message, error: args });
     recorder.setState(state);
@@ -197,16 +197,16 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
   return state;
 }
 
+/** Whether any argument is a future (top level, or an element of a top-level array). */
+function hasFutures(args: readonly unknown[]): boolean {
+  for (const arg of args) {
+    if (isTaskFuture(arg) || (Array.isArray(arg) && arg.some(isTaskFuture))) return true;
+  }
+  return false;
+}
+
 /** Resolves futures among the arguments (top level, and elements of top-level arrays). */
 async function resolveFutures(args: readonly unknown[]): Promise<unknown[] | UpstreamTaskError> {
-  let hasFuture = false;
-  for (const arg of args) {
-    if (isTaskFuture(arg) || (Array.isArray(arg) && arg.some(isTaskFuture))) {
-      hasFuture = true;
-      break;
-    }
-  }
-  if (!hasFuture) return args as unknown[];
   const out: unknown[] = [];
   for (const arg of args) {
     if (isTaskFuture(arg)) {

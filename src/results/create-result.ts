@@ -24,7 +24,7 @@ export interface ResultOwner {
  * `decidePersistence`: unpersisted (memory only), literal (inline in the metadata
  * store), or persisted (written to storage before this resolves).
  */
-export async function createResult(value: unknown, decision: ResultDecision, owner: ResultOwner): Promise<BaseResult> {
+export function createResult(value: unknown, decision: ResultDecision, owner: ResultOwner): BaseResult | Promise<BaseResult> {
   if (!decision.persist) return UnpersistedResult.of(value);
   if (isLiteralValue(value) && owner.keyTemplate === undefined) return new LiteralResult(value);
   const key = owner.keyTemplate === undefined ? undefined : renderStorageKey(owner.keyTemplate, owner.keyValues(), owner.label);

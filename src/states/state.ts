@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { uuid7 } from "../utils/uuid7.js";
 import { FINAL_STATE_TYPES, type StateType } from "../client/records.js";
 import type { BaseResult } from "../results/base-result.js";
 import { FailedRunError, UnfinishedRunError } from "./run-errors.js";
@@ -70,7 +70,7 @@ export class State<T = unknown> {
       error?: unknown;
     },
   ) {
-    this.id = randomUUID();
+    this.id = uuid7();
     this.type = type;
     this.name = init.name;
     this.message = init.message;
