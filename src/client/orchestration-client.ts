@@ -47,6 +47,11 @@ export interface OrchestrationClient {
   readTaskRuns(query?: TaskRunQuery): Promise<TaskRunRecord[]>;
   /** Like {@link OrchestrationClient.readFlowRun}, for task runs. */
   readTaskRun(id: string): Promise<TaskRunRecord | undefined>;
+  /**
+   * Cache candidates: the newest COMPLETED task runs recorded under `cacheKey` whose cache
+   * entry has not expired at `now` (ISO text), newest first, at most `limit` (default 3).
+   */
+  readCachedTaskRuns(cacheKey: string, now: string, limit?: number): Promise<TaskRunRecord[]>;
   /** The states of a flow run or a task run, oldest first. */
   readStates(runId: string): Promise<StateRecord[]>;
   readLogs(query: LogQuery): Promise<LogRecord[]>;

@@ -11,6 +11,7 @@ import type { StorageBlockResolver } from "../blocks/storage-block-resolver.js";
 import { NoSavedBlocksResolver } from "../blocks/no-saved-blocks-resolver.js";
 import { ResultStore } from "../results/result-store.js";
 import type { ActiveRun } from "./run-recorder.js";
+import type { State } from "../states/state.js";
 
 /** Options of {@link Engine}. */
 export interface EngineOptions {
@@ -46,6 +47,8 @@ export class Engine {
   #sink: LogSink | undefined;
   /** Runs started by this engine and not yet final, by run id. */
   readonly activeRuns = new Map<string, ActiveRun>();
+  /** Task runs computing a cache key's value right now, so a second run with that key waits instead of computing it again. */
+  readonly inflightCacheKeys = new Map<string, Promise<State>>();
   /** Call counters of standalone task runs, by task key. */
   readonly standaloneCounts = new Map<string, number>();
   readonly #blocks: StorageBlockResolver;

@@ -3,7 +3,10 @@ import type { OrchestrationClient } from "../client/orchestration-client.js";
 import type { TaskRunRecord } from "../client/records.js";
 import { decidePersistence, type ResultDecision } from "../results/persistence-decision.js";
 import { createResult, type ResultOwner } from "../results/create-result.js";
-import { Failed, Pending } from "../states/constructors.js";
+import { Cached, Failed, Pending } from "../states/constructors.js";
+import type { BaseResult } from "../results/base-result.js";
+import { computeCacheKey, isCachingTask, lookupCache } from "./task-cache.js";
+import type { RunLogger } from "./run-logger.js";
 import type { State } from "../states/state.js";
 import { currentEngine, type Engine } from "./engine.js";
 import { runScope, type FlowRunContext, type RunScope, type TaskRunContext } from "./run-context.js";
@@ -162,38 +165,111 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
       cacheResultInMemory: options.cacheResultInMemory ?? true,
       expiration: options.cacheExpirationSeconds === undefined ? null : new Date(Date.now() + options.cacheExpirationSeconds * 1000),
     };
-    state = await runAttempts<T>({
-      label,
-      options: definition.options,
-      persistenceDisabled: definition.options.persistResult === false,
-      previousAttempts: prepared.previousAttempts,
-      logger,
-      errorContext: { taskRunId: row.id, flowRunId: row.flowRunId ?? undefined, runName: definition.name },
-      parentSignal: prepared.scope?.task?.signal ?? flow?.signal,
-      setState: (s) => {
-        if (s.type === "RUNNING") row.runCount++;
-        recorder.setState(s);
-      },
-      invoke: (attempt, signal) => {
-        const context: TaskRunContext = {
-          kind: "task",
-          engine,
-          taskRun: { id: row.id, name: row.name, taskKey: definition.taskKey, parameters },
-          flowRunContext: flow,
-          logger,
-          signal,
-          attempt,
-        };
-        return runScope.run({ flow, task: context }, () => definition.fn(...args));
-      },
-      finish: (value) => finalStateFor<T>(value, (v) => createResult(v, prepared.decision, owner)),
-    });
+    const runIt = (): Promise<State<T>> =>
+      runAttempts<T>({
+        label,
+        options: definition.options,
+        persistenceDisabled: definition.options.persistResult === false,
+        previousAttempts: prepared.previousAttempts,
+        logger,
+        errorContext: { taskRunId: row.id, flowRunId: row.flowRunId ?? undefined, runName: definition.name },
+        parentSignal: prepared.scope?.task?.signal ?? flow?.signal,
+        setState: (s) => {
+          if (s.type === "RUNNING") row.runCount++;
+          recorder.setState(s);
+        },
+        invoke: (attempt, signal) => {
+          const context: TaskRunContext = {
+            kind: "task",
+            engine,
+            taskRun: { id: row.id, name: row.name, taskKey: definition.taskKey, parameters },
+            flowRunContext: flow,
+            logger,
+            signal,
+            attempt,
+          };
+          return runScope.run({ flow, task: context }, () => definition.fn(...args));
+        },
+        finish: (value) => finalStateFor<T>(value, (v) => createResult(v, prepared.decision, owner)),
+      });
+
+    let cacheKey: string | null = null;
+    if (isCachingTask(options) && prepared.decision.persist) {
+      cacheKey = computeCacheKey(
+        options,
+        {
+          taskName: definition.name,
+          taskKey: definition.taskKey,
+          taskSource: definition.source,
+          parameters,
+          taskRunId: row.id,
+          flowRun: flow?.flowRun,
+        },
+        args,
+        logger,
+      );
+    }
+    if (cacheKey === null) {
+      state = await runIt();
+    } else {
+      row.cacheKey = cacheKey;
+      row.cacheExpiration = owner.expiration?.toISOString() ?? null;
+      state = await runCached<T>(prepared, cacheKey, owner.cacheResultInMemory, logger, runIt);
+    }
   }
 
   engine.activeRuns.delete(row.id);
   if (state.isFailed()) logger.error(`Finished in state ${state.toString()}`);
   else logger.debug(`Finished in state ${state.toString()}`);
   if (flow?.retainTaskRuns) flow.priorTaskRuns.set(prepared.reuseKey, { taskRunId: row.id, state, runCount: row.runCount });
+  return state;
+}
+
+/**
+ * Runs a task run that has a cache key: a hit (in the store, or from a run with the same
+ * key in flight in this process) ends it in a Cached state without calling the function;
+ * a miss (or `refreshCache`) runs it, and its result becomes the entry.
+ */
+async function runCached<T>(
+  prepared: PreparedTaskRun,
+  key: string,
+  cacheResultInMemory: boolean,
+  logger: RunLogger,
+  runIt: () => Promise<State<T>>,
+): Promise<State<T>> {
+  const { engine, client, recorder, definition } = prepared;
+  const refresh = definition.options.refreshCache ?? engine.settings.get("CAIRN_TASKS_REFRESH_CACHE");
+  if (!refresh) {
+    const inflight = engine.inflightCacheKeys.get(key);
+    if (inflight !== undefined) {
+      const other = await inflight;
+      if (other.isCompleted() && (other.data?.type === "reference" || other.data?.type === "literal")) {
+        return finishCached(recorder, other.data as BaseResult<T>, key, logger);
+      }
+    }
+  }
+  // Claim the key before looking it up, so runs with the same key started meanwhile wait for this one.
+  let settle!: (state: State) => void;
+  const mine = new Promise<State>((resolve) => (settle = resolve));
+  engine.inflightCacheKeys.set(key, mine);
+  let state: State<T> | undefined;
+  try {
+    if (!refresh) {
+      const hit = await lookupCache(engine, client, key, prepared.decision, cacheResultInMemory, logger);
+      if (hit !== undefined) state = finishCached(recorder, hit as BaseResult<T>, key, logger);
+    }
+    state ??= await runIt();
+    return state;
+  } finally {
+    settle(state ?? Failed({ message: "The cache lookup failed." }));
+    if (engine.inflightCacheKeys.get(key) === mine) engine.inflightCacheKeys.delete(key);
+  }
+}
+
+function finishCached<T>(recorder: TaskRunRecorder, data: BaseResult<T>, key: string, logger: RunLogger): State<T> {
+  const state = Cached<T>({ data, stateDetails: { cacheKey: key } });
+  recorder.setState(state);
+  logger.info(`Finished in state Cached(): the result of an earlier run with the same cache key was reused.`);
   return state;
 }
 

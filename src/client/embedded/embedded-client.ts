@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Kysely } from "kysely";
 import { selectLogs, selectStates } from "../../database/queries/history-queries.js";
-import {
+import { selectCachedTaskRuns,
   selectFlowRuns,
   selectRunRowsByIdOrPrefix,
   selectTaskRuns,
@@ -198,6 +198,12 @@ export class EmbeddedClient implements OrchestrationClient {
     this.#flushForRead();
     const rows = await selectRunRowsByIdOrPrefix(this.#db, "task_run", id);
     return single("task run", id, rows.map(taskRunFromRow));
+  }
+
+  async readCachedTaskRuns(cacheKey: string, now: string, limit = 3): Promise<TaskRunRecord[]> {
+    this.#flushForRead();
+    const rows = await selectCachedTaskRuns(this.#db, cacheKey, now, limit).execute();
+    return rows.map(taskRunFromRow);
   }
 
   async readStates(runId: string): Promise<StateRecord[]> {

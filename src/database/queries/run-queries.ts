@@ -28,6 +28,22 @@ export function selectTaskRuns(db: Kysely<CairnDatabase>, query: TaskRunQuery = 
 }
 
 /**
+ * The newest COMPLETED task runs recorded under `cacheKey` whose entry has not expired at
+ * `now` (ISO text), newest first: the candidates for a cache hit.
+ */
+export function selectCachedTaskRuns(db: Kysely<CairnDatabase>, cacheKey: string, now: string, limit: number) {
+  return db
+    .selectFrom("task_run")
+    .selectAll()
+    .where("cache_key", "=", cacheKey)
+    .where("state_type", "=", "COMPLETED")
+    .where((eb) => eb.or([eb("cache_expiration", "is", null), eb("cache_expiration", ">", now)]))
+    .orderBy("state_timestamp", "desc")
+    .orderBy("seq", "desc")
+    .limit(limit);
+}
+
+/**
  * The rows of `table` whose id is `id`, or else (at most two of) those whose id starts
  * with it: one row is a match, two mean the prefix is ambiguous, none that nothing matches.
  */

@@ -1,0 +1,91 @@
+import type { OrchestrationClient } from "../client/orchestration-client.js";
+import type { CacheKeyContext } from "../caching/cache-key-context.js";
+import type { ResultRecord, BaseResult } from "../results/base-result.js";
+import { LiteralResult } from "../results/literal-result.js";
+import { PersistedResult } from "../results/persisted-result.js";
+import type { ResultDecision } from "../results/persistence-decision.js";
+import { readPersistedValue } from "../results/read-persisted-value.js";
+import type { Engine } from "./engine.js";
+import type { TaskOptions } from "./options.js";
+import type { RunLogger } from "./run-logger.js";
+import { errorMessage } from "./run-attempts.js";
+
+/** Whether a task caches at all: it has a cache key function or a policy. */
+export function isCachingTask(options: TaskOptions<any>): boolean {
+  return options.cacheKeyFn !== undefined || options.cachePolicy !== undefined;
+}
+
+/**
+ * The cache key of one call, or null for no caching. A key function that throws or
+ * returns something else than a string means no caching for this run, with a warning —
+ * never a wrong hit.
+ */
+export function computeCacheKey(
+  options: TaskOptions<any>,
+  context: CacheKeyContext,
+  args: readonly unknown[],
+  logger: RunLogger,
+): string | null {
+  const source = options.cacheKeyFn !== undefined ? "cacheKeyFn" : `cache policy ${options.cachePolicy?.description ?? ""}`;
+  try {
+    const key = options.cacheKeyFn !== undefined ? options.cacheKeyFn(context, args as never) : options.cachePolicy!.computeKey(context, args);
+    if (key === null || key === undefined) return null;
+    if (typeof key !== "string" || key.length === 0) {
+      logger.warning(`The ${source} returned ${typeof key === "string" ? "an empty string" : `a ${typeof key}`}, not a string key: this run is not cached.`);
+      return null;
+    }
+    return key;
+  } catch (error) {
+    logger.warning(`The ${source} failed (${errorMessage(error)}): this run is not cached.`);
+    return null;
+  }
+}
+
+/**
+ * Looks the key up: the newest completed, unexpired task run recorded under it whose
+ * result can be read back. An entry whose result is missing or corrupted is a miss,
+ * with a warning — never an exception and never a wrong value.
+ */
+export async function lookupCache(
+  engine: Engine,
+  client: OrchestrationClient,
+  key: string,
+  decision: ResultDecision,
+  cacheResultInMemory: boolean,
+  logger: RunLogger,
+): Promise<BaseResult | undefined> {
+  const candidates = await client.readCachedTaskRuns(key, new Date().toISOString());
+  for (const candidate of candidates) {
+    if (candidate.stateData === null) continue;
+    let record: ResultRecord;
+    try {
+      record = JSON.parse(candidate.stateData) as ResultRecord;
+    } catch {
+      continue;
+    }
+    if (record.type === "literal") return LiteralResult.fromRecord(record);
+    if (record.type !== "reference") continue;
+    try {
+      const storage =
+        record.storageBlockId !== null
+          ? await engine.results.storageById(record.storageBlockId)
+          : (await engine.results.resolveStorage(decision.resultStorage)).storage;
+      const value = await readPersistedValue(storage, record.storageKey);
+      return new PersistedResult({
+        storageKey: record.storageKey,
+        storageBlockId: record.storageBlockId,
+        serializerType: record.serializerType,
+        expiration: record.expiration === null ? null : new Date(record.expiration),
+        storage,
+        value,
+        holdValue: cacheResultInMemory,
+      });
+    } catch (error) {
+      logger.warning(
+        `The cached result of task run '${candidate.name}' (cache key ${key.slice(0, 16)}...) could not be read, ` +
+          `so this is a cache miss and the task runs: ${errorMessage(error)}`,
+      );
+    }
+  }
+  return undefined;
+}
