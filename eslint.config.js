@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import { importX } from "eslint-plugin-import-x";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".cairn-results/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".cairn-results/**", ".tmp/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,7 @@
 // the serializer recorded in its blob.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { flow, LocalFileSystem, PersistedResultBlob, resolveSerializer, PersistedResult } from "cairn";
+import { flow, LocalFileSystem, PersistedResultBlob, resolveSerializer, type PersistedResult } from "cairn";
 
 const basepath = join(process.cwd(), "results-read-demo");
 

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   AwaitingRetry, Cached, Cancelled, Completed, Crashed, Failed, FailedRunError, Paused, Pending, Retrying, Running,
-  Scheduled, State, UnfinishedRunError,
+  Scheduled, type State, UnfinishedRunError,
 } from "../../src/index.js";
 
 describe("states (DESIGN §2)", () => {
