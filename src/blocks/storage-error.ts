@@ -13,7 +13,7 @@ export const StorageErrorCode = {
   NotFound: "RESULT_NOT_FOUND",
   /** The key is not a valid storage key, or would point outside the storage. */
   InvalidKey: "STORAGE_INVALID_KEY",
-  /** The OS refused access (permissions, read-only file system). */
+  /** The OS refused access (permissions, read-only file system), or an object store denied the credentials access. */
   PermissionDenied: "STORAGE_PERMISSION_DENIED",
   /** A part of the key's path is a file where a directory is needed. */
   NotADirectory: "STORAGE_NOT_A_DIRECTORY",
@@ -23,6 +23,12 @@ export const StorageErrorCode = {
   Full: "STORAGE_FULL",
   /** Any other I/O failure; the OS error is the `cause`. */
   Io: "STORAGE_IO_ERROR",
+  /** The bucket (S3) or container (Azure) the storage points to does not exist. */
+  BucketNotFound: "STORAGE_BUCKET_NOT_FOUND",
+  /** An object store did not accept the credentials (unknown key, wrong secret, expired token). */
+  AuthenticationFailed: "STORAGE_AUTHENTICATION_FAILED",
+  /** The storage's endpoint could not be reached (connection refused, unknown host, time-out). */
+  Unreachable: "STORAGE_UNREACHABLE",
 } as const;
 
 /** One of the {@link StorageErrorCode} values. */
