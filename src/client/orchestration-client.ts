@@ -50,6 +50,7 @@ export interface OrchestrationClient {
   /**
    * Cache candidates: the newest COMPLETED task runs recorded under `cacheKey` whose cache
    * entry has not expired at `now` (ISO text), newest first, at most `limit` (default 3).
+   * May not see changes recorded but not yet flushed (the engine keeps its own recent entries).
    */
   readCachedTaskRuns(cacheKey: string, now: string, limit?: number): Promise<TaskRunRecord[]>;
   /** The states of a flow run or a task run, oldest first. */

@@ -12,6 +12,7 @@ import { NoSavedBlocksResolver } from "../blocks/no-saved-blocks-resolver.js";
 import { ResultStore } from "../results/result-store.js";
 import type { ActiveRun } from "./run-recorder.js";
 import type { State } from "../states/state.js";
+import { RecentCacheEntries } from "./recent-cache-entries.js";
 
 /** Options of {@link Engine}. */
 export interface EngineOptions {
@@ -49,6 +50,11 @@ export class Engine {
   readonly activeRuns = new Map<string, ActiveRun>();
   /** Task runs computing a cache key's value right now, so a second run with that key waits instead of computing it again. */
   readonly inflightCacheKeys = new Map<string, Promise<State>>();
+  /**
+   * Cache entries this engine computed recently (at most 1,000, least recently used out):
+   * found without a store round trip, and before they are flushed.
+   */
+  readonly recentCacheEntries = new RecentCacheEntries(1000);
   /** Call counters of standalone task runs, by task key. */
   readonly standaloneCounts = new Map<string, number>();
   readonly #blocks: StorageBlockResolver;

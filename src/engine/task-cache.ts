@@ -5,6 +5,7 @@ import { LiteralResult } from "../results/literal-result.js";
 import { PersistedResult } from "../results/persisted-result.js";
 import type { ResultDecision } from "../results/persistence-decision.js";
 import { readPersistedValue } from "../results/read-persisted-value.js";
+import { resultValueCache } from "../results/result-cache.js";
 import type { Engine } from "./engine.js";
 import type { TaskOptions } from "./options.js";
 import type { RunLogger } from "./run-logger.js";
@@ -70,7 +71,18 @@ export async function lookupCache(
         record.storageBlockId !== null
           ? await engine.results.storageById(record.storageBlockId)
           : (await engine.results.resolveStorage(decision.resultStorage)).storage;
-      const value = await readPersistedValue(storage, record.storageKey);
+      const cacheKey = `${storage.describe()}\u0000${record.storageKey}`;
+      const value = resultValueCache.has(cacheKey) ? resultValueCache.get(cacheKey) : await readPersistedValue(storage, record.storageKey);
+      resultValueCache.set(cacheKey, value);
+      engine.recentCacheEntries.set(key, new PersistedResult({
+        storageKey: record.storageKey,
+        storageBlockId: record.storageBlockId,
+        serializerType: record.serializerType,
+        expiration: record.expiration === null ? null : new Date(record.expiration),
+        storage,
+        value,
+        holdValue: cacheResultInMemory,
+      }), candidate.cacheExpiration === null ? null : new Date(candidate.cacheExpiration));
       return new PersistedResult({
         storageKey: record.storageKey,
         storageBlockId: record.storageBlockId,

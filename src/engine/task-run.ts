@@ -212,9 +212,7 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
     if (cacheKey === null) {
       state = await runIt();
     } else {
-      row.cacheKey = cacheKey;
-      row.cacheExpiration = owner.expiration?.toISOString() ?? null;
-      state = await runCached<T>(prepared, cacheKey, owner.cacheResultInMemory, logger, runIt);
+      state = await runCached<T>(prepared, cacheKey, owner, logger, runIt);
     }
   }
 
@@ -233,7 +231,7 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
 async function runCached<T>(
   prepared: PreparedTaskRun,
   key: string,
-  cacheResultInMemory: boolean,
+  owner: ResultOwner,
   logger: RunLogger,
   runIt: () => Promise<State<T>>,
 ): Promise<State<T>> {
@@ -255,10 +253,19 @@ async function runCached<T>(
   let state: State<T> | undefined;
   try {
     if (!refresh) {
-      const hit = await lookupCache(engine, client, key, prepared.decision, cacheResultInMemory, logger);
+      const recent = engine.recentCacheEntries.get(key);
+      const hit = recent ?? await lookupCache(engine, client, key, prepared.decision, owner.cacheResultInMemory, logger);
       if (hit !== undefined) state = finishCached(recorder, hit as BaseResult<T>, key, logger);
     }
-    state ??= await runIt();
+    if (state === undefined) {
+      // Only a run that computes the value becomes a cache entry (a Cached run names the key in its state only).
+      recorder.row.cacheKey = key;
+      recorder.row.cacheExpiration = owner.expiration?.toISOString() ?? null;
+      state = await runIt();
+      if (state.isCompleted() && (state.data?.type === "reference" || state.data?.type === "literal")) {
+        engine.recentCacheEntries.set(key, state.data, owner.expiration);
+      }
+    }
     return state;
   } finally {
     settle(state ?? Failed({ message: "The cache lookup failed." }));

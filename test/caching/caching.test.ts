@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  flow, task, taskInputHash, INPUTS, TASK_SOURCE, FLOW_PARAMETERS, RUN_ID, NONE, getRunContext, type CacheKeyContext,
+  flow, task, taskInputHash, Engine, loadSettings, INPUTS, TASK_SOURCE, FLOW_PARAMETERS, RUN_ID, NONE, getRunContext, type CacheKeyContext,
 } from "../../src/index.js";
 import { createTestEngine, type TestEngine } from "../../src/testing/index.js";
 import { slowSquare } from "../fixtures/cached-task.js";
@@ -73,22 +73,36 @@ describe("task caching", () => {
   });
 
   it("a missing or corrupted result behind an entry is a miss with a warning, never an error", async () => {
+    // Another engine on the same store (as another process would be): it knows the entry
+    // only from the store, so it must read the result back from storage.
+    const fresh = (): Engine => new Engine({ settings: loadSettings({ env: t.env, cwd: t.home }) });
     let calls = 0;
     const resultsDir = join(t.home, "results");
     const flaky = task({ cacheKeyFn: () => "fixed-key-missing" }, () => ({ n: ++calls }));
     await run(() => flaky());
-    const before = new Set(readdirSync(resultsDir));
-    for (const f of before) rmSync(join(resultsDir, f));
-    const state = await run(() => flaky.returnState());
+    for (const f of readdirSync(resultsDir)) rmSync(join(resultsDir, f));
+    const second = fresh();
+    const state = await second.run(() => flaky.returnState());
+    await second.close();
     assert.equal(state.name, "Completed");
     assert.deepEqual(await state.result(), { n: 2 });
     for (const f of readdirSync(resultsDir)) writeFileSync(join(resultsDir, f), "{ not a blob");
-    const again = await run(() => flaky.returnState());
+    const third = fresh();
+    const again = await third.run(() => flaky.returnState());
+    await third.close();
     assert.deepEqual(await again.result(), { n: 3 });
     const client = await t.engine.client();
     const [taskRun] = (await client.readTaskRuns({ taskKey: flaky.taskKey })).slice(-1);
     const logs = await client.readLogs({ taskRunId: taskRun!.id });
     assert.ok(logs.some((l) => /could not be read, so this is a cache miss/.test(l.message)), JSON.stringify(logs));
+  });
+
+  it("a process reuses the entries it computed itself without a store round trip", async () => {
+    let calls = 0;
+    const twice = task({ cacheKeyFn: () => "fixed-key-recent" }, () => ++calls);
+    const f = flow(async () => [await twice(), await twice()]);
+    assert.deepEqual(await run(() => f()), [1, 1]);
+    assert.equal(calls, 1);
   });
 
   it("a cache key function that throws means no caching for that run, with a warning", async () => {

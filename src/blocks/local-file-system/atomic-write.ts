@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -71,5 +72,32 @@ async function syncDirectory(dir: string): Promise<void> {
     // Windows and some file systems cannot open or sync a directory; the rename stands.
   } finally {
     await handle?.close();
+  }
+}
+
+/**
+ * The synchronous twin of {@link writeFileAtomic} (without fsync), for small files: on
+ * these disks four synchronous syscalls cost ~25 µs, while the same work through the
+ * thread pool waits 60–200 µs for its round trips. Same guarantees: temporary name,
+ * rename, the temporary file removed on failure.
+ */
+export function writeFileAtomicSync(dir: string, name: string, bytes: Uint8Array): void {
+  const temp = join(dir, tempFileName(name));
+  const fd = openSync(temp, "wx");
+  try {
+    try {
+      let offset = 0;
+      while (offset < bytes.byteLength) offset += writeSync(fd, bytes, offset, bytes.byteLength - offset);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, join(dir, name));
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Already gone.
+    }
+    throw err;
   }
 }

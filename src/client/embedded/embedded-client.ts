@@ -200,10 +200,17 @@ export class EmbeddedClient implements OrchestrationClient {
     return single("task run", id, rows.map(taskRunFromRow));
   }
 
-  async readCachedTaskRuns(cacheKey: string, now: string, limit = 3): Promise<TaskRunRecord[]> {
-    this.#flushForRead();
-    const rows = await selectCachedTaskRuns(this.#db, cacheKey, now, limit).execute();
-    return rows.map(taskRunFromRow);
+  /**
+   * Does not flush first: cache lookups are on the hot path of every cached task, and the
+   * engine sees its own recent entries without the store. Runs a cached prepared statement.
+   */
+  readCachedTaskRuns(cacheKey: string, now: string, limit = 3): Promise<TaskRunRecord[]> {
+    try {
+      const rows = this.#cache.all(selectCachedTaskRuns(this.#db, cacheKey, now, limit).compile());
+      return Promise.resolve(rows.map(taskRunFromRow));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   async readStates(runId: string): Promise<StateRecord[]> {

@@ -1,0 +1,37 @@
+import type { BaseResult } from "../results/base-result.js";
+
+interface Entry {
+  result: BaseResult;
+  /** Epoch ms after which the entry is a miss; null for never. */
+  expiresAt: number | null;
+}
+
+/**
+ * The cache entries an engine computed recently, by cache key: a bounded LRU map.
+ * Lets a task called twice in a row hit its own fresh entry before the store has it,
+ * without a store round trip per hit.
+ */
+export class RecentCacheEntries {
+  readonly #entries = new Map<string, Entry>();
+  constructor(readonly maxEntries: number) {}
+
+  /** The unexpired entry for `key`, if any. */
+  get(key: string, now = Date.now()): BaseResult | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    this.#entries.delete(key);
+    if (entry.expiresAt !== null && entry.expiresAt <= now) return undefined;
+    this.#entries.set(key, entry);
+    return entry.result;
+  }
+
+  set(key: string, result: BaseResult, expiresAt: Date | null): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { result, expiresAt: expiresAt?.getTime() ?? null });
+    if (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+}
