@@ -57,6 +57,16 @@ export {
 export type { WritableFileSystem, StoredPathInfo } from "./blocks/writable-file-system.js";
 export { LocalFileSystem, type LocalFileSystemOptions } from "./blocks/local-file-system/local-file-system.js";
 export { StorageError, isStorageError, StorageErrorCode } from "./blocks/storage-error.js";
+export { S3 } from "./blocks/s3/s3.js";
+export type { S3Options } from "./blocks/s3/s3-options.js";
+export { AzureBlobStorage } from "./blocks/azure-blob-storage/azure-blob-storage.js";
+export type { AzureBlobStorageOptions } from "./blocks/azure-blob-storage/azure-blob-storage-options.js";
+export { SecretStr } from "./blocks/secret-str.js";
+export { Block, type BlockSaveOptions, type BlockStoreOptions, type BlockConfigOptions } from "./blocks/block.js";
+export { registerBlockType, type BlockClass } from "./blocks/block-registry.js";
+export { parseBlockFields, BlockFieldsError } from "./blocks/block-fields.js";
+export { BlockError, BlockErrorCode } from "./blocks/block-error.js";
+export { SecretKeyError, SecretKeyErrorCode } from "./blocks/secrets/secret-key-error.js";
 
 // Task runners
 export { ConcurrentTaskRunner, SequentialTaskRunner, type TaskRunner, type TaskRunWork, type ConcurrentTaskRunnerOptions } from "./task-runners/index.js";

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { blockCommand } from "./commands/block.js";
 import { configCommand } from "./commands/config.js";
 import { flowRunCommand } from "./commands/flow-run.js";
 import { profileCommand } from "./commands/profile.js";
@@ -10,7 +11,7 @@ import { cliIO, colors } from "./output.js";
  * The subcommands of `cairn`, in help order. Each file in `commands/` exports a factory;
  * add new commands here.
  */
-const COMMANDS: readonly (() => Command)[] = [configCommand, profileCommand, () => flowRunCommand(), resultCommand, versionCommand];
+const COMMANDS: readonly (() => Command)[] = [configCommand, profileCommand, () => flowRunCommand(), resultCommand, blockCommand, versionCommand];
 
 /**
  * Builds the `cairn` command-line program. Output goes to the current CLI IO (see `cliIO`),

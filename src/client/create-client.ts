@@ -1,3 +1,4 @@
+import { SecretKeySource } from "../blocks/secrets/secret-key-source.js";
 import { ConfigurationError } from "../errors/configuration-error.js";
 import { parseDatabaseUrl, type Settings } from "../settings/index.js";
 import { openEmbeddedClient } from "./embedded/open-embedded-client.js";
@@ -23,5 +24,5 @@ export async function createOrchestrationClient(settings: Settings): Promise<Orc
         "Run `cairn server start` with that URL and set CAIRN_API_URL in clients instead, or use a sqlite:/// URL.",
     );
   }
-  return openEmbeddedClient({ path: location.path });
+  return openEmbeddedClient({ path: location.path, secretKey: SecretKeySource.fromSettings(settings) });
 }

@@ -1,4 +1,8 @@
 import type {
+  BlockDocumentInput,
+  BlockDocumentQuery,
+  BlockDocumentReadOptions,
+  BlockDocumentRecord,
   FlowRunQuery,
   FlowRunRecord,
   LogQuery,
@@ -62,6 +66,27 @@ export interface OrchestrationClient {
    * alive, or a different engine id on that pid). Returns how many runs it marked.
    */
   markOrphanedRunsCrashed(): Promise<number>;
+
+  /**
+   * Saves a block document under `input.name`, secrets encrypted. Without `overwrite`,
+   * a taken name is refused (`BLOCK_ALREADY_EXISTS`); with it, the document keeps its id
+   * and gets the new fields. Durable when the promise resolves.
+   */
+  saveBlockDocument(input: BlockDocumentInput, options?: { overwrite?: boolean }): Promise<BlockDocumentRecord>;
+  /**
+   * Saves an anonymous document for this configuration, or returns the one already saved
+   * for an equal configuration (same type and fields, secrets included): once per
+   * configuration, across processes. Its name is `anonymous-<id>`; `input.name` is ignored.
+   */
+  saveAnonymousBlockDocument(input: BlockDocumentInput): Promise<BlockDocumentRecord>;
+  /** The document `blockTypeSlug/name`, or undefined. */
+  readBlockDocument(blockTypeSlug: string, name: string, options?: BlockDocumentReadOptions): Promise<BlockDocumentRecord | undefined>;
+  /** The document with this id, or undefined. */
+  readBlockDocumentById(id: string, options?: BlockDocumentReadOptions): Promise<BlockDocumentRecord | undefined>;
+  /** Documents (secrets masked), by type then name; anonymous ones only when asked for. */
+  readBlockDocuments(query?: BlockDocumentQuery): Promise<BlockDocumentRecord[]>;
+  /** Deletes the document `blockTypeSlug/name`; false when there was none. */
+  deleteBlockDocument(blockTypeSlug: string, name: string): Promise<boolean>;
 
   /** Flushes and releases the connection. */
   close(): Promise<void>;

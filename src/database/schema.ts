@@ -18,6 +18,8 @@ export interface CairnDatabase {
   task_run: TaskRunTable;
   run_state: RunStateTable;
   run_log: RunLogTable;
+  block_document: BlockDocumentTable;
+  write_batch: WriteBatchTable;
 }
 
 /** Columns shared by `flow_run` and `task_run`: the current state and the owning process. */
@@ -94,4 +96,32 @@ export interface RunLogTable {
   timestamp: string;
   /** Recording order: logs are read back ordered by it. */
   seq: number;
+}
+
+/**
+ * One row per saved block document (migration `002-blocks`). Unique: `(block_type_slug, name)`,
+ * and `config_hash` (set for anonymous documents only).
+ */
+export interface BlockDocumentTable {
+  id: string;
+  block_type_slug: string;
+  name: string;
+  /** JSON object text of the fields that are not secret. */
+  data: string;
+  /** JSON text of the encrypted secret fields (a `SecretsEnvelope`), or null when there are none. */
+  secrets: string | null;
+  /** 1 for a document saved anonymously (an unsaved block a result needed), else 0. */
+  is_anonymous: number;
+  /** Identifies the configuration of an anonymous document (see `blockConfigHash`); null for named ones. */
+  config_hash: string | null;
+  created: string;
+  updated: string;
+}
+
+/** One row per write batch applied (migration `003-write-batches`): retried batches are not written twice. */
+export interface WriteBatchTable {
+  /** The id the client gave the batch. */
+  id: string;
+  /** When it was applied (ISO text); old rows are pruned. */
+  applied: string;
 }

@@ -8,7 +8,8 @@ import { createOrchestrationClient } from "../client/create-client.js";
 import { loadSettings, type Settings } from "../settings/index.js";
 import type { LogSink } from "./run-logger.js";
 import type { StorageBlockResolver } from "../blocks/storage-block-resolver.js";
-import { NoSavedBlocksResolver } from "../blocks/no-saved-blocks-resolver.js";
+import { setBlockClientProvider } from "../blocks/block-client.js";
+import { StoreBlockResolver } from "../blocks/store-block-resolver.js";
 import { ResultStore } from "../results/result-store.js";
 import type { ActiveRun } from "./run-recorder.js";
 import type { State } from "../states/state.js";
@@ -20,7 +21,7 @@ export interface EngineOptions {
   settings?: Settings;
   /** Opens the metadata store. @default the client the settings select (embedded SQLite, or the API) */
   openClient?: (settings: Settings) => Promise<OrchestrationClient>;
-  /** Loads saved storage blocks and names storage instances. @default a resolver without saved blocks */
+  /** Loads saved storage blocks and names storage instances. @default a `StoreBlockResolver` on this engine's client */
   blocks?: StorageBlockResolver;
 }
 
@@ -65,7 +66,7 @@ export class Engine {
   constructor(options: EngineOptions = {}) {
     this.#settings = options.settings;
     this.#openClient = options.openClient ?? createOrchestrationClient;
-    this.#blocks = options.blocks ?? new NoSavedBlocksResolver();
+    this.#blocks = options.blocks ?? new StoreBlockResolver(this);
     this.owner = { host: hostname(), pid: process.pid, engineId: this.id };
   }
 
@@ -198,6 +199,9 @@ let defaultEngine: Engine | undefined;
 export function currentEngine(): Engine {
   return engineScope.getStore() ?? (defaultEngine ??= new Engine());
 }
+
+// Blocks (`Block.save/load/delete`) use the client of the engine in scope.
+setBlockClientProvider(() => currentEngine().client());
 
 /**
  * Replaces the process's default engine (the one `flow()`/`task()` use outside

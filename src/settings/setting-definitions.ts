@@ -14,6 +14,7 @@ import {
   optional,
   portSchema,
   profileNameSchema,
+  secretKeySchema,
   textSchema,
 } from "./setting-schemas.js";
 
@@ -134,6 +135,16 @@ export const SETTING_DEFINITIONS: SettingDefinitions = {
     schema: optional(keySchema),
     default: () => undefined,
     defaultText: "unset: no authentication",
+    secret: true,
+    envOnly: false,
+  },
+  CAIRN_SECRET_KEY: {
+    key: "CAIRN_SECRET_KEY",
+    description: "The key block secrets are encrypted with, instead of the key file $CAIRN_HOME/secret.key.",
+    expected: "32 bytes in base64 (44 characters), e.g. from `openssl rand -base64 32`",
+    schema: optional(secretKeySchema),
+    default: () => undefined,
+    defaultText: "unset: the key file $CAIRN_HOME/secret.key, created on first use",
     secret: true,
     envOnly: false,
   },

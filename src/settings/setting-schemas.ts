@@ -13,6 +13,9 @@ export const textSchema = z.string().trim().min(1);
 /** A key or token: text without spaces. */
 export const keySchema = z.string().trim().regex(/^\S+$/);
 
+/** 32 bytes in base64 (44 characters), e.g. the output of `openssl rand -base64 32`. */
+export const secretKeySchema = z.string().trim().regex(/^[A-Za-z0-9+/]{43}=?$/);
+
 /** `true/false/1/0/yes/no`, case-insensitive. */
 export const booleanSchema = z
   .string()

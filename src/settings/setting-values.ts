@@ -63,6 +63,12 @@ export interface SettingValues {
    */
   CAIRN_SERVER_API_KEY: string | undefined;
   /**
+   * Secret: the key (32 bytes, base64) that block secrets are encrypted with, instead of
+   * the key file `$CAIRN_HOME/secret.key`. See `docs/blocks.md`.
+   * @default undefined
+   */
+  CAIRN_SECRET_KEY: string | undefined;
+  /**
    * The address `cairn server start` binds to.
    * @default "127.0.0.1"
    */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { Migrator, type Kysely } from "kysely";
+import { Migrator, NO_MIGRATIONS, type Kysely } from "kysely";
 import type Database from "better-sqlite3";
 import { migrateToLatest } from "../../src/database/migrate-to-latest.js";
 import { CAIRN_MIGRATIONS, CairnMigrationProvider } from "../../src/database/migrations/migration-provider.js";
@@ -54,15 +54,17 @@ describe("migrations", () => {
 
   test("create the tables and indexes, once", async () => {
     await withDatabase(async (sqlite, db) => {
-      assert.deepEqual(await migrateSqliteDatabase(sqlite, db), ["001-initial-schema"]);
+      assert.deepEqual(await migrateSqliteDatabase(sqlite, db), ["001-initial-schema", "002-blocks"]);
       assert.deepEqual(await migrateSqliteDatabase(sqlite, db), []);
       const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
-      assert.deepEqual(tables, ["cairn_migration", "cairn_migration_lock", "flow_run", "run_log", "run_state", "task_run"]);
+      assert.deepEqual(tables, ["block_document", "cairn_migration", "cairn_migration_lock", "flow_run", "run_log", "run_state", "task_run"]);
       const indexes = sqlite
         .prepare("select name from sqlite_master where type = 'index' and name not like 'sqlite_%' order by name")
         .pluck()
         .all();
       assert.deepEqual(indexes, [
+        "block_document_config_hash_key",
+        "block_document_slug_key",
         "flow_run_created_idx",
         "flow_run_flow_name_idx",
         "flow_run_unfinished_idx",
@@ -95,18 +97,18 @@ describe("migrations", () => {
 
   test("migrate down to nothing and up again (plain Kysely Migrator, its own transactions)", async () => {
     await withDatabase(async (_sqlite, db) => {
-      assert.deepEqual(await migrateToLatest(db), ["001-initial-schema"]);
+      assert.deepEqual(await migrateToLatest(db), ["001-initial-schema", "002-blocks"]);
       const migrator = new Migrator({
         db,
         provider: new CairnMigrationProvider(),
         migrationTableName: "cairn_migration",
         migrationLockTableName: "cairn_migration_lock",
       });
-      const down = await migrator.migrateDown();
+      const down = await migrator.migrateTo(NO_MIGRATIONS);
       assert.equal(down.error, undefined);
       const left = (await db.introspection.getTables()).map((t) => t.name).sort();
       assert.deepEqual(left, ["cairn_migration", "cairn_migration_lock"]);
-      assert.deepEqual(await migrateToLatest(db), ["001-initial-schema"]);
+      assert.deepEqual(await migrateToLatest(db), ["001-initial-schema", "002-blocks"]);
     });
   });
 });

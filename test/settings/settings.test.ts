@@ -69,7 +69,7 @@ void describe("loadSettings: defaults", () => {
   });
 
   void test("SETTING_DEFINITIONS lists every key with a description, an expected form and a default", () => {
-    assert.equal(SETTING_KEYS.length, 15);
+    assert.equal(SETTING_KEYS.length, 16);
     for (const key of SETTING_KEYS) {
       const definition = SETTING_DEFINITIONS[key];
       assert.equal(definition.key, key);
@@ -77,7 +77,7 @@ void describe("loadSettings: defaults", () => {
     }
     assert.deepEqual(
       SETTING_KEYS.filter((key) => SETTING_DEFINITIONS[key].secret),
-      ["CAIRN_API_KEY", "CAIRN_SERVER_API_KEY"],
+      ["CAIRN_API_KEY", "CAIRN_SERVER_API_KEY", "CAIRN_SECRET_KEY"],
     );
   });
 });

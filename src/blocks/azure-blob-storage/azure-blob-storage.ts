@@ -3,6 +3,7 @@ import type { ContainerClient } from "@azure/storage-blob";
 import { setTimeout as sleep } from "node:timers/promises";
 import { inspect } from "node:util";
 import { ConfigurationError } from "../../errors/configuration-error.js";
+import { Block } from "../block.js";
 import { parseBucketPath, parsePartSize, type BucketNameRule } from "../s3/parse-options.js";
 import { SECRET_MASK, type SecretStr } from "../secret-str.js";
 import type { StorageOperation } from "../storage-error.js";
@@ -53,7 +54,7 @@ const BLOCK_LIST_ATTEMPTS = 8;
  * const bytes = await storage.readPath("reports/2024.json");
  * ```
  */
-export class AzureBlobStorage implements WritableFileSystem {
+export class AzureBlobStorage extends Block implements WritableFileSystem {
   /** The block type slug under which Azure Blob Storage blocks are saved. */
   static readonly blockTypeSlug = "azure-blob-storage";
   /** The fields holding secrets: masked by `toConfig()` unless asked for. */
@@ -84,6 +85,7 @@ export class AzureBlobStorage implements WritableFileSystem {
   #container: Promise<ContainerClient> | undefined;
 
   constructor(options: AzureBlobStorageOptions) {
+    super();
     if (options === null || typeof options !== "object") {
       throw new ConfigurationError(
         `AzureBlobStorage needs options such as { bucketPath: "container/prefix", connectionString }, got ${String(options)}.`,
@@ -185,17 +187,17 @@ export class AzureBlobStorage implements WritableFileSystem {
   }
 
   /** The configuration with secrets masked (what `JSON.stringify(block)` writes). */
-  toJSON(): Record<string, unknown> {
+  override toJSON(): Record<string, unknown> {
     return this.toConfig();
   }
 
   /** `AzureBlobStorage(az://container/prefix (account ...))`. */
-  toString(): string {
+  override toString(): string {
     return `AzureBlobStorage(${this.describe()})`;
   }
 
   /** Shows the block with its secrets masked. */
-  [inspect.custom](): string {
+  override [inspect.custom](): string {
     return `AzureBlobStorage ${inspect(this.toConfig())}`;
   }
 

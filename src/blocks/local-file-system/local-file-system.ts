@@ -3,6 +3,8 @@ import { lstat, readFile, stat, unlink } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { z } from "zod";
 import { ConfigurationError } from "../../errors/configuration-error.js";
+import { Block } from "../block.js";
+import { parseBlockFields } from "../block-fields.js";
 import { StorageError, StorageErrorCode, type StorageOperation } from "../storage-error.js";
 import { parseStorageKey } from "../storage-key.js";
 import type { StoredPathInfo, WritableFileSystem } from "../writable-file-system.js";
@@ -31,7 +33,13 @@ export interface LocalFileSystemOptions {
   fsync?: boolean;
 }
 
-const configSchema = z.object({ basepath: z.string().min(1), fsync: z.boolean().optional() });
+const configSchema = z.object({
+  basepath: z
+    .string({ error: "must be a directory path (a string)" })
+    .refine((path) => path.trim() !== "", "must not be empty")
+    .refine((path) => !path.includes("\0"), "must not contain a NUL byte"),
+  fsync: z.boolean({ error: "must be true or false" }).optional(),
+});
 
 // Undefined where the platform has no O_NOFOLLOW (Windows): every read then checks realpath.
 const NOFOLLOW: number | undefined = constants.O_NOFOLLOW;
@@ -58,9 +66,11 @@ interface Location {
  * const bytes = await storage.readPath("reports/2024.json");
  * ```
  */
-export class LocalFileSystem implements WritableFileSystem {
+export class LocalFileSystem extends Block implements WritableFileSystem {
   /** The block type slug under which local-file-system blocks are saved. */
   static readonly blockTypeSlug = "local-file-system";
+  /** The zod schema of the fields ({@link LocalFileSystemOptions}), checked at construction and load. */
+  static readonly schema = configSchema;
   /** {@inheritDoc WritableFileSystem.blockTypeSlug} */
   readonly blockTypeSlug: string = LocalFileSystem.blockTypeSlug;
   /** The absolute base directory. */
@@ -71,11 +81,13 @@ export class LocalFileSystem implements WritableFileSystem {
   readonly #base: BaseDirectory;
 
   constructor(options: LocalFileSystemOptions) {
-    this.basepath = resolveBasepath(options?.basepath);
-    if (options.fsync !== undefined && typeof options.fsync !== "boolean") {
-      throw new ConfigurationError(`LocalFileSystem option fsync must be true or false, got ${JSON.stringify(options.fsync)}.`);
+    super();
+    if (options === null || typeof options !== "object") {
+      throw new ConfigurationError(`LocalFileSystem needs options such as { basepath: ".cairn-results" }, got ${String(options)}.`);
     }
-    this.fsync = options.fsync ?? false;
+    const fields = parseBlockFields(configSchema, options, LocalFileSystem);
+    this.basepath = resolveBasepath(fields.basepath);
+    this.fsync = fields.fsync ?? false;
     this.#base = new BaseDirectory(this.basepath);
   }
 
@@ -88,12 +100,7 @@ export class LocalFileSystem implements WritableFileSystem {
    * ```
    */
   static fromConfig(config: Record<string, unknown>): LocalFileSystem {
-    const parsed = configSchema.safeParse(config);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-      throw new ConfigurationError(`Invalid local-file-system block configuration (${fields}).`);
-    }
-    return new LocalFileSystem(parsed.data);
+    return new LocalFileSystem(config as unknown as LocalFileSystemOptions);
   }
 
   /** `local-file-system at <basepath>`. */

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { ConfigurationError } from "../../errors/configuration-error.js";
+import { Block } from "../block.js";
 import { SECRET_MASK, type SecretStr } from "../secret-str.js";
 import type { StorageOperation } from "../storage-error.js";
 import { parseStorageKey } from "../storage-key.js";
@@ -35,7 +36,7 @@ const UPLOAD_QUEUE_SIZE = 4;
  * const bytes = await storage.readPath("reports/2024.json");
  * ```
  */
-export class S3 implements WritableFileSystem {
+export class S3 extends Block implements WritableFileSystem {
   /** The block type slug under which S3 blocks are saved. */
   static readonly blockTypeSlug = "s3";
   /** The fields holding secrets: masked by `toConfig()` unless asked for. */
@@ -65,6 +66,7 @@ export class S3 implements WritableFileSystem {
   #connection: Promise<S3Connection> | undefined;
 
   constructor(options: S3Options) {
+    super();
     if (options === null || typeof options !== "object") {
       throw new ConfigurationError(`S3 needs options such as { bucketPath: "bucket/prefix" }, got ${String(options)}.`);
     }
@@ -154,17 +156,17 @@ export class S3 implements WritableFileSystem {
   }
 
   /** The configuration with secrets masked (what `JSON.stringify(block)` writes). */
-  toJSON(): Record<string, unknown> {
+  override toJSON(): Record<string, unknown> {
     return this.toConfig();
   }
 
   /** `S3(s3://bucket/prefix (endpoint ...))`. */
-  toString(): string {
+  override toString(): string {
     return `S3(${this.describe()})`;
   }
 
   /** Shows the block with its secrets masked. */
-  [inspect.custom](): string {
+  override [inspect.custom](): string {
     return `S3 ${inspect(this.toConfig())}`;
   }
 

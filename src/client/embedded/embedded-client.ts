@@ -1,5 +1,11 @@
+import { dirname, join } from "node:path";
 import type Database from "better-sqlite3";
 import type { Kysely } from "kysely";
+import { BlockDocumentStore } from "../../blocks/block-document-store.js";
+import { reencryptBlockSecrets } from "../../blocks/secrets/reencrypt-block-secrets.js";
+import { SecretKey } from "../../blocks/secrets/secret-key.js";
+import { SECRET_KEY_FILE_NAME } from "../../blocks/secrets/secret-key-file.js";
+import { SecretKeySource } from "../../blocks/secrets/secret-key-source.js";
 import { selectLogs, selectStates } from "../../database/queries/history-queries.js";
 import { selectCachedTaskRuns,
   selectFlowRuns,
@@ -15,6 +21,10 @@ import { CairnError } from "../../errors/cairn-error.js";
 import { AmbiguousIdError } from "../ambiguous-id-error.js";
 import type { OrchestrationClient } from "../orchestration-client.js";
 import type {
+  BlockDocumentInput,
+  BlockDocumentQuery,
+  BlockDocumentReadOptions,
+  BlockDocumentRecord,
   FlowRunQuery,
   FlowRunRecord,
   LogQuery,
@@ -60,6 +70,12 @@ export interface EmbeddedClientOptions {
    * @default true
    */
   flushOnExit?: boolean;
+  /**
+   * Where the key that block secrets are encrypted with comes from.
+   * @default the file `secret.key` next to the database file (a key kept in memory for `":memory:"`);
+   *   `createOrchestrationClient` passes `SecretKeySource.fromSettings(settings)`
+   */
+  secretKey?: SecretKeySource;
 }
 
 /** Delay before writing again after a transient failure (e.g. the file stayed locked). */
@@ -97,6 +113,7 @@ export class EmbeddedClient implements OrchestrationClient {
   readonly #cache: StatementCache;
   readonly #writer: BatchWriter;
   readonly #queue = new WriteQueue();
+  readonly #blocks: BlockDocumentStore;
   readonly #threshold: number;
   readonly #intervalMs: number;
   readonly #onTimer = (): void => this.#timerFired();
@@ -121,6 +138,7 @@ export class EmbeddedClient implements OrchestrationClient {
     this.#writer = new BatchWriter(sqlite, db, this.#cache);
     this.#threshold = Math.max(1, options.flushThreshold ?? DEFAULT_FLUSH_THRESHOLD);
     this.#intervalMs = Math.max(0, options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+    this.#blocks = new BlockDocumentStore(db, options.secretKey ?? defaultSecretKeySource(path));
     if (options.flushOnExit ?? true) registerExitFlush(this);
   }
 
@@ -228,6 +246,57 @@ export class EmbeddedClient implements OrchestrationClient {
   async markOrphanedRunsCrashed(): Promise<number> {
     this.#flushForRead();
     return markOrphanedRuns(this.#sqlite, this.#db, this.#cache);
+  }
+
+  async saveBlockDocument(input: BlockDocumentInput, options: { overwrite?: boolean } = {}): Promise<BlockDocumentRecord> {
+    this.#flushForRead();
+    return this.#blocks.save(input, options);
+  }
+
+  async saveAnonymousBlockDocument(input: BlockDocumentInput): Promise<BlockDocumentRecord> {
+    this.#flushForRead();
+    return this.#blocks.saveAnonymous(input);
+  }
+
+  async readBlockDocument(
+    blockTypeSlug: string,
+    name: string,
+    options: BlockDocumentReadOptions = {},
+  ): Promise<BlockDocumentRecord | undefined> {
+    this.#flushForRead();
+    return this.#blocks.read(blockTypeSlug, name, options);
+  }
+
+  async readBlockDocumentById(id: string, options: BlockDocumentReadOptions = {}): Promise<BlockDocumentRecord | undefined> {
+    this.#flushForRead();
+    return this.#blocks.readById(id, options);
+  }
+
+  async readBlockDocuments(query: BlockDocumentQuery = {}): Promise<BlockDocumentRecord[]> {
+    this.#flushForRead();
+    return this.#blocks.list(query);
+  }
+
+  async deleteBlockDocument(blockTypeSlug: string, name: string): Promise<boolean> {
+    this.#flushForRead();
+    return this.#blocks.delete(blockTypeSlug, name);
+  }
+
+  /**
+   * Re-encrypts the secrets of every block document from key `from` to key `to` in one
+   * `BEGIN IMMEDIATE` transaction (all or nothing). Used by `rotateSecretKey`.
+   */
+  async reencryptBlockSecrets(from: SecretKey, to: SecretKey): Promise<number> {
+    this.#flushForRead();
+    this.#sqlite.exec("BEGIN IMMEDIATE");
+    try {
+      const rewritten = await reencryptBlockSecrets(this.#db, from, to);
+      this.#sqlite.exec("COMMIT");
+      return rewritten;
+    } catch (err) {
+      if (this.#sqlite.inTransaction) this.#sqlite.exec("ROLLBACK");
+      throw err;
+    }
   }
 
   async close(): Promise<void> {
@@ -341,6 +410,12 @@ export class EmbeddedClient implements OrchestrationClient {
       }
     }
   }
+}
+
+/** `secret.key` next to the database file; an in-memory key for an in-memory database. */
+function defaultSecretKeySource(path: string): SecretKeySource {
+  if (path === ":memory:" || path === "") return new SecretKeySource({ file: "", value: SecretKey.generate().toBase64() });
+  return new SecretKeySource({ file: join(dirname(path), SECRET_KEY_FILE_NAME) });
 }
 
 function writeError(cause: unknown, consequence: string, context: Record<string, unknown>) {

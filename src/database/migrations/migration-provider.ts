@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from "kysely";
 import { initialSchema } from "./001-initial-schema.js";
+import { blocksSchema } from "./002-blocks.js";
 
 /**
  * Every migration of the metadata store, by name. Kysely's `Migrator` runs them in
@@ -8,6 +9,7 @@ import { initialSchema } from "./001-initial-schema.js";
  */
 export const CAIRN_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "001-initial-schema": initialSchema,
+  "002-blocks": blocksSchema,
 });
 
 /**
