@@ -3,7 +3,8 @@ import { LocalFileSystem } from "../blocks/local-file-system/local-file-system.j
 import type { ResolvedStorage, StorageBlockResolver } from "../blocks/storage-block-resolver.js";
 import type { WritableFileSystem } from "../blocks/writable-file-system.js";
 import type { ResultSerializerOption, ResultStorageOption } from "../engine/options.js";
-import { resolveSerializer, SerializationError, type Serializer } from "../serializers/index.js";
+import { isBytesSerializer, resolveSerializer, SerializationError, type Serializer } from "../serializers/index.js";
+import { encodeBase64ResultBlob } from "./blob/base64-blob.js";
 import type { Settings } from "../settings/index.js";
 import { PersistedResult } from "./persisted-result.js";
 import { encodePersistedResultBlob, PersistedResultBlob } from "./result-blob.js";
@@ -66,16 +67,22 @@ export class ResultStore {
   async persist<T>(value: T, request: PersistRequest): Promise<PersistedResult<T>> {
     const serializer = this.resolveSerializer(request.resultSerializer);
     const { storage, blockId } = await this.resolveStorage(request.resultStorage);
-    let data: string;
+    let file: Uint8Array;
     try {
-      data = await serializer.dumps(value);
+      if (isBytesSerializer(serializer) && serializer.dataEncoding === "base64") {
+        // Binary formats: base64-encoded and hashed straight into the file's bytes.
+        const bytes = await serializer.dumpsBytes(value);
+        file = encodeBase64ResultBlob({ serializer: serializer.toConfig(), bytes, expiration: request.expiration });
+      } else {
+        const data = await serializer.dumps(value);
+        file = encodePersistedResultBlob(PersistedResultBlob.create({ serializer, data, expiration: request.expiration }));
+      }
     } catch (error) {
       if (error instanceof SerializationError) throw error.withSubject(request.subject);
       throw error;
     }
     const key = request.key ?? randomBytes(16).toString("hex");
-    const blob = PersistedResultBlob.create({ serializer, data, expiration: request.expiration });
-    await storage.writePath(key, encodePersistedResultBlob(blob));
+    await storage.writePath(key, file);
     return new PersistedResult<T>({
       storageKey: key,
       storageBlockId: blockId,

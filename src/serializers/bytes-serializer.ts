@@ -19,6 +19,11 @@ export interface BytesSerializer<T = unknown> extends Serializer<T> {
   dumpsBytes(value: T): Uint8Array | Promise<Uint8Array>;
   /** Deserializes bytes produced by {@link BytesSerializer.dumpsBytes}. */
   loadsBytes(bytes: Uint8Array): T | Promise<T>;
+  /**
+   * `"base64"`: `dumps(v)` is exactly `base64(dumpsBytes(v))`; `"utf8"`: it is the UTF-8
+   * decoding of the bytes. Lets result blobs be written and read without building the text.
+   */
+  readonly dataEncoding?: "base64" | "utf8";
 }
 
 /**

@@ -57,6 +57,8 @@ export interface CompressedSerializerConfig extends SerializerConfig {
 export class CompressedSerializer implements BytesSerializer {
   /** Always `"compressed"`. */
   readonly type = "compressed";
+  /** How `dumps` text relates to `dumpsBytes` bytes. */
+  readonly dataEncoding = "base64" as const;
   /** The wrapped serializer. */
   readonly serializer: Serializer;
   /** The name of the compression library. */

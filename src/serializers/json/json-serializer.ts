@@ -67,6 +67,8 @@ export interface JSONSerializerConfig extends SerializerConfig {
 export class JSONSerializer implements BytesSerializer {
   /** Always `"json"`. */
   readonly type = "json";
+  /** How `dumps` text relates to `dumpsBytes` bytes. */
+  readonly dataEncoding = "utf8" as const;
   private readonly encoder: JsonEncoderHook | undefined;
   private readonly decoder: JsonDecoderHook | undefined;
   private readonly classes: JsonClassRegistry;

@@ -57,6 +57,8 @@ const PACKR_HOOKS = {
 export class MsgpackSerializer implements BytesSerializer {
   /** Always `"msgpack"`. */
   readonly type = "msgpack";
+  /** How `dumps` text relates to `dumpsBytes` bytes. */
+  readonly dataEncoding = "base64" as const;
   /** Structured clone with reference tracking: for values with shared references or cycles; reads everything. */
   private readonly referencing: Packr;
   /** The same format without reference tracking: several times faster on large object graphs. */

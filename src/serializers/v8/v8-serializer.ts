@@ -31,6 +31,8 @@ const V8_RULES: UnserializableRules = { cyclesFail: false, inspect: describeNeve
 export class V8Serializer implements BytesSerializer {
   /** Always `"v8"`. */
   readonly type = "v8";
+  /** How `dumps` text relates to `dumpsBytes` bytes. */
+  readonly dataEncoding = "base64" as const;
 
   /** Builds a serializer from its stored configuration (there are no options). */
   static fromConfig(_config: SerializerConfig): V8Serializer {
