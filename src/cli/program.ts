@@ -4,6 +4,7 @@ import { configCommand } from "./commands/config.js";
 import { flowRunCommand } from "./commands/flow-run.js";
 import { profileCommand } from "./commands/profile.js";
 import { resultCommand } from "./commands/result.js";
+import { resultsCommand } from "./commands/results-prune.js";
 import { cairnVersion, versionCommand } from "./commands/version.js";
 import { cliIO, colors } from "./output.js";
 
@@ -11,7 +12,7 @@ import { cliIO, colors } from "./output.js";
  * The subcommands of `cairn`, in help order. Each file in `commands/` exports a factory;
  * add new commands here.
  */
-const COMMANDS: readonly (() => Command)[] = [configCommand, profileCommand, () => flowRunCommand(), resultCommand, blockCommand, versionCommand];
+const COMMANDS: readonly (() => Command)[] = [configCommand, profileCommand, () => flowRunCommand(), resultCommand, resultsCommand, blockCommand, versionCommand];
 
 /**
  * Builds the `cairn` command-line program. Output goes to the current CLI IO (see `cliIO`),

@@ -7,6 +7,8 @@ import type {
   FlowRunRecord,
   LogQuery,
   LogRecord,
+  ResultReferenceCursor,
+  ResultReferenceRecord,
   StateRecord,
   TaskRunQuery,
   TaskRunRecord,
@@ -57,6 +59,17 @@ export interface OrchestrationClient {
    * May not see changes recorded but not yet flushed (the engine keeps its own recent entries).
    */
   readCachedTaskRuns(cacheKey: string, now: string, limit?: number): Promise<TaskRunRecord[]>;
+  /**
+   * Result references recorded in states, one per distinct reference, in a stable order;
+   * page with `after` (the last record of the previous page) and `limit` (default 500).
+   */
+  readResultReferences(page?: { after?: ResultReferenceCursor; limit?: number }): Promise<{ references: ResultReferenceRecord[]; next: ResultReferenceCursor | undefined }>;
+  /**
+   * Forgets results whose data was deleted: every state and task run that held one of these
+   * references (by its exact JSON text) now holds `{"type":"unpersisted","pruned":true}`,
+   * and those task runs are no longer cache entries. Returns how many rows changed.
+   */
+  forgetResultReferences(data: readonly string[]): Promise<number>;
   /** The states of a flow run or a task run, oldest first. */
   readStates(runId: string): Promise<StateRecord[]>;
   readLogs(query: LogQuery): Promise<LogRecord[]>;

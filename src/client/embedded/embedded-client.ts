@@ -13,6 +13,7 @@ import { selectCachedTaskRuns,
   selectTaskRuns,
 } from "../../database/queries/run-queries.js";
 import { flowRunFromRow } from "../../database/rows/flow-run-row.js";
+import { forgetResultReferences, readResultReferences } from "../../database/result-references.js";
 import { logFromRow } from "../../database/rows/log-row.js";
 import { stateFromRow } from "../../database/rows/state-row.js";
 import { taskRunFromRow } from "../../database/rows/task-run-row.js";
@@ -29,6 +30,8 @@ import type {
   FlowRunRecord,
   LogQuery,
   LogRecord,
+  ResultReferenceCursor,
+  ResultReferenceRecord,
   StateRecord,
   TaskRunQuery,
   TaskRunRecord,
@@ -229,6 +232,18 @@ export class EmbeddedClient implements OrchestrationClient {
     } catch (error) {
       return Promise.reject(error as Error);
     }
+  }
+
+  async readResultReferences(
+    page: { after?: ResultReferenceCursor; limit?: number } = {},
+  ): Promise<{ references: ResultReferenceRecord[]; next: ResultReferenceCursor | undefined }> {
+    this.#flushForRead();
+    return readResultReferences(this.#db, page);
+  }
+
+  async forgetResultReferences(data: readonly string[]): Promise<number> {
+    this.#flushForRead();
+    return forgetResultReferences(this.#db, data);
   }
 
   async readStates(runId: string): Promise<StateRecord[]> {
