@@ -70,7 +70,7 @@ describe("flows and tasks (DESIGN §1)", () => {
     const state = await t.engine.run(() => f.returnState());
     assert.equal(state.type, "FAILED");
     assert.equal(state.message, "bad input: 7");
-    const error = await state.result({ raiseOnFailure: false });
+    const error: unknown = await state.result({ raiseOnFailure: false });
     assert.ok(error instanceof TypeError);
     await assert.rejects(() => state.result(), /bad input: 7/);
   });

@@ -67,7 +67,8 @@ describe("submit, map and futures (DESIGN §1)", () => {
     assert.equal(called, false);
     assert.match(state.message ?? "", /Upstream task run 'broken-0' did not complete/);
     assert.match(state.message ?? "", /upstream exploded/);
-    assert.ok((await state.result({ raiseOnFailure: false })) instanceof UpstreamTaskError);
+    const error: unknown = await state.result({ raiseOnFailure: false });
+    assert.ok(error instanceof UpstreamTaskError);
   });
 
   it("the concurrent runner overlaps async task runs; the sequential runner does not", async () => {

@@ -82,7 +82,8 @@ describe("retries and timeouts", () => {
     const state = await t.engine.run(() => slow.returnState());
     assert.equal(state.type, "FAILED");
     assert.match(state.message ?? "", /timed out after 0.05 seconds \(timeoutSeconds: 0.05\)/);
-    assert.ok((await state.result({ raiseOnFailure: false })) instanceof RunTimeoutError);
+    const error: unknown = await state.result({ raiseOnFailure: false });
+    assert.ok(error instanceof RunTimeoutError);
     assert.equal(aborted, true);
 
     const slowFlow = flow({ timeoutSeconds: 0.05 }, () => new Promise((r) => setTimeout(r, 500)));
