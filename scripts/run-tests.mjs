@@ -1,7 +1,7 @@
 // Runs every *.test.ts under test/ with Node's test runner (TypeScript through tsx),
 // then prints one summary line: "N passed, N failed".
 import { spawn } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 function collect(dir) {
@@ -21,6 +21,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+mkdirSync(".tmp", { recursive: true });
 const child = spawn(
   process.execPath,
   ["--import", "tsx", "--test", "--test-reporter=spec", "--test-reporter=tap",
