@@ -1,5 +1,5 @@
 import type { OrchestrationClient } from "../client/orchestration-client.js";
-import type { FlowRunRecord, StateRecord, TaskRunRecord } from "../client/records.js";
+import { FINAL_STATE_TYPES, type FlowRunRecord, type StateRecord, type TaskRunRecord } from "../client/records.js";
 import type { State } from "../states/state.js";
 
 /** A run in progress, as the engine tracks it for crash marking. */
@@ -45,6 +45,16 @@ function describeError(error: unknown): { name: string; message: string; stack?:
   return { name: typeof error, message: String(error) };
 }
 
+/** Makes `record` the row's current state (and its start or end time, when it is one). */
+function applyState(row: FlowRunRecord | TaskRunRecord, record: StateRecord): void {
+  row.stateType = record.type;
+  row.stateName = record.name;
+  row.stateMessage = record.message;
+  row.stateTimestamp = record.timestamp;
+  if (record.type === "RUNNING" && row.startTime === null) row.startTime = record.timestamp;
+  if (FINAL_STATE_TYPES.has(record.type)) row.endTime = record.timestamp;
+}
+
 /** Keeps a flow run's row and records each state change. */
 export class FlowRunRecorder implements ActiveRun {
   readonly kind = "flow" as const;
@@ -67,17 +77,9 @@ export class FlowRunRecorder implements ActiveRun {
   }
 
   #apply(record: StateRecord): void {
-    const row = this.row;
-    row.stateType = record.type;
-    row.stateName = record.name;
-    row.stateMessage = record.message;
-    row.stateTimestamp = record.timestamp;
-    if (record.type === "RUNNING" && row.startTime === null) row.startTime = record.timestamp;
-    if (record.type === "COMPLETED" || record.type === "FAILED" || record.type === "CRASHED" || record.type === "CANCELLED") {
-      row.endTime = record.timestamp;
-    }
+    applyState(this.row, record);
     this.client.recordState(record);
-    this.client.recordFlowRun({ ...row });
+    this.client.recordFlowRun({ ...this.row });
   }
 }
 
@@ -103,17 +105,9 @@ export class TaskRunRecorder implements ActiveRun {
   }
 
   #apply(record: StateRecord): void {
-    const row = this.row;
-    row.stateType = record.type;
-    row.stateName = record.name;
-    row.stateMessage = record.message;
-    row.stateTimestamp = record.timestamp;
-    row.stateData = record.data;
-    if (record.type === "RUNNING" && row.startTime === null) row.startTime = record.timestamp;
-    if (record.type === "COMPLETED" || record.type === "FAILED" || record.type === "CRASHED" || record.type === "CANCELLED") {
-      row.endTime = record.timestamp;
-    }
+    applyState(this.row, record);
+    this.row.stateData = record.data;
     this.client.recordState(record);
-    this.client.recordTaskRun({ ...row });
+    this.client.recordTaskRun({ ...this.row });
   }
 }

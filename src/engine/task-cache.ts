@@ -74,16 +74,7 @@ export async function lookupCache(
       const cacheKey = `${storage.describe()}\u0000${record.storageKey}`;
       const value = resultValueCache.has(cacheKey) ? resultValueCache.get(cacheKey) : await readPersistedValue(storage, record.storageKey);
       resultValueCache.set(cacheKey, value);
-      engine.recentCacheEntries.set(key, new PersistedResult({
-        storageKey: record.storageKey,
-        storageBlockId: record.storageBlockId,
-        serializerType: record.serializerType,
-        expiration: record.expiration === null ? null : new Date(record.expiration),
-        storage,
-        value,
-        holdValue: cacheResultInMemory,
-      }), candidate.cacheExpiration === null ? null : new Date(candidate.cacheExpiration));
-      return new PersistedResult({
+      const result = new PersistedResult({
         storageKey: record.storageKey,
         storageBlockId: record.storageBlockId,
         serializerType: record.serializerType,
@@ -92,6 +83,8 @@ export async function lookupCache(
         value,
         holdValue: cacheResultInMemory,
       });
+      engine.recentCacheEntries.set(key, result, candidate.cacheExpiration === null ? null : new Date(candidate.cacheExpiration));
+      return result;
     } catch (error) {
       logger.warning(
         `The cached result of task run '${candidate.name}' (cache key ${key.slice(0, 16)}...) could not be read, ` +
