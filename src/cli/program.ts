@@ -4,6 +4,7 @@ import { configCommand } from "./commands/config.js";
 import { flowRunCommand } from "./commands/flow-run.js";
 import { profileCommand } from "./commands/profile.js";
 import { resultCommand } from "./commands/result.js";
+import { serverCommand } from "./commands/server.js";
 import { resultsCommand } from "./commands/results-prune.js";
 import { cairnVersion, versionCommand } from "./commands/version.js";
 import { cliIO, colors } from "./output.js";
@@ -12,7 +13,7 @@ import { cliIO, colors } from "./output.js";
  * The subcommands of `cairn`, in help order. Each file in `commands/` exports a factory;
  * add new commands here.
  */
-const COMMANDS: readonly (() => Command)[] = [configCommand, profileCommand, () => flowRunCommand(), resultCommand, resultsCommand, blockCommand, versionCommand];
+const COMMANDS: readonly (() => Command)[] = [configCommand, profileCommand, () => flowRunCommand(), resultCommand, resultsCommand, blockCommand, () => serverCommand(), versionCommand];
 
 /**
  * Builds the `cairn` command-line program. Output goes to the current CLI IO (see `cliIO`),

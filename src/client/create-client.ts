@@ -1,28 +1,33 @@
 import { SecretKeySource } from "../blocks/secrets/secret-key-source.js";
-import { ConfigurationError } from "../errors/configuration-error.js";
-import { parseDatabaseUrl, type Settings } from "../settings/index.js";
+import { openMetadataService } from "../database/service/open-metadata-service.js";
+import { parseDatabaseUrl, redactUrlPassword, type Settings } from "../settings/index.js";
 import { openEmbeddedClient } from "./embedded/open-embedded-client.js";
+import { HttpClient } from "./http/http-client.js";
 import type { OrchestrationClient } from "./orchestration-client.js";
+import { ServiceClient } from "./service/service-client.js";
 
 /**
- * Opens the metadata store the settings select: the embedded SQLite store at
- * `CAIRN_API_DATABASE_URL` (default `$CAIRN_HOME/cairn.db`), or, with `CAIRN_API_URL`
- * set, the Cairn server's API.
+ * Opens the metadata store the settings select:
+ * - with `CAIRN_API_URL` set, the Cairn server's API ({@link HttpClient}, sending
+ *   `CAIRN_API_KEY`): nothing is written to a local database;
+ * - else the database of `CAIRN_API_DATABASE_URL`: the embedded SQLite store (default
+ *   `$CAIRN_HOME/cairn.db`), or a PostgreSQL database used in-process through the same
+ *   service layer the server runs (migrations applied on open).
+ *
+ * @example
+ * ```ts
+ * const client = await createOrchestrationClient(loadSettings());
+ * ```
  */
 export async function createOrchestrationClient(settings: Settings): Promise<OrchestrationClient> {
   const apiUrl = settings.get("CAIRN_API_URL");
-  if (apiUrl !== undefined) {
-    throw new ConfigurationError(
-      `CAIRN_API_URL is set (${apiUrl}), but this version of Cairn has no HTTP client yet: ` +
-        "unset CAIRN_API_URL to use the embedded store.",
-    );
+  if (apiUrl !== undefined) return new HttpClient({ url: apiUrl, apiKey: settings.get("CAIRN_API_KEY") });
+  const databaseUrl = settings.get("CAIRN_API_DATABASE_URL");
+  const location = parseDatabaseUrl(databaseUrl);
+  const secretKey = SecretKeySource.fromSettings(settings);
+  if (location.dialect === "postgresql") {
+    const service = await openMetadataService({ databaseUrl, secretKey });
+    return new ServiceClient({ api: service, describe: `PostgreSQL at ${redactUrlPassword(location.url)}` });
   }
-  const location = parseDatabaseUrl(settings.get("CAIRN_API_DATABASE_URL"));
-  if (location.dialect !== "sqlite") {
-    throw new ConfigurationError(
-      "CAIRN_API_DATABASE_URL points at PostgreSQL; the embedded store runs on SQLite only. " +
-        "Run `cairn server start` with that URL and set CAIRN_API_URL in clients instead, or use a sqlite:/// URL.",
-    );
-  }
-  return openEmbeddedClient({ path: location.path, secretKey: SecretKeySource.fromSettings(settings) });
+  return openEmbeddedClient({ path: location.path, secretKey });
 }

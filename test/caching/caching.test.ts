@@ -45,10 +45,10 @@ describe("task caching", () => {
 
   it("cacheExpirationSeconds: an expired entry is a miss", async () => {
     let calls = 0;
-    const short = task({ cacheKeyFn: () => "fixed-key-expiry", cacheExpirationSeconds: 0.05 }, () => ++calls);
+    const short = task({ cacheKeyFn: () => "fixed-key-expiry", cacheExpirationSeconds: 0.4 }, () => ++calls);
     await run(() => short());
     assert.equal(await run(() => short()), 1);
-    await new Promise((r) => setTimeout(r, 80));
+    await new Promise((r) => setTimeout(r, 450));
     assert.equal(await run(() => short()), 2);
   });
 

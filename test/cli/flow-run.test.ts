@@ -13,6 +13,8 @@ import type { OrchestrationClient } from "../../src/client/orchestration-client.
 import type { FlowRunRecord } from "../../src/client/records.js";
 import { CairnError } from "../../src/errors/cairn-error.js";
 import { ConfigurationError } from "../../src/errors/configuration-error.js";
+import { createTestDatabase, dropTestDatabase } from "../../src/testing/backends/postgres-test-database.js";
+import { testPostgresUrl } from "../../src/testing/index.js";
 import { at, makeFlowRun, makeLog, makeState, makeTaskRun } from "../client/fixtures/records.js";
 
 interface Outcome {
@@ -225,9 +227,13 @@ describe("cairn flow-run", () => {
     await inCli({});
     assert.ok(existsSync(join(dir, "home", "cairn.db")));
 
-    await assert.rejects(
-      inCli({ CAIRN_API_DATABASE_URL: "postgresql://cairn:secret@localhost/cairn" }),
-      (err: unknown) => err instanceof ConfigurationError && /PostgreSQL .*not supported yet/.test(err.message),
-    );
+    // A PostgreSQL URL: the same service layer, in-process.
+    const admin = testPostgresUrl();
+    const databaseUrl = await createTestDatabase(admin);
+    try {
+      assert.equal(await inCli({ CAIRN_API_DATABASE_URL: databaseUrl }), "No flow runs found.\n");
+    } finally {
+      await dropTestDatabase(admin, databaseUrl);
+    }
   });
 });

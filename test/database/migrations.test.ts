@@ -54,10 +54,10 @@ describe("migrations", () => {
 
   test("create the tables and indexes, once", async () => {
     await withDatabase(async (sqlite, db) => {
-      assert.deepEqual(await migrateSqliteDatabase(sqlite, db), ["001-initial-schema", "002-blocks"]);
+      assert.deepEqual(await migrateSqliteDatabase(sqlite, db), ["001-initial-schema", "002-blocks", "003-write-batches"]);
       assert.deepEqual(await migrateSqliteDatabase(sqlite, db), []);
       const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
-      assert.deepEqual(tables, ["block_document", "cairn_migration", "cairn_migration_lock", "flow_run", "run_log", "run_state", "task_run"]);
+      assert.deepEqual(tables, ["block_document", "cairn_migration", "cairn_migration_lock", "flow_run", "run_log", "run_state", "task_run", "write_batch"]);
       const indexes = sqlite
         .prepare("select name from sqlite_master where type = 'index' and name not like 'sqlite_%' order by name")
         .pluck()
@@ -73,6 +73,7 @@ describe("migrations", () => {
         "task_run_cache_key_idx",
         "task_run_flow_run_id_idx",
         "task_run_unfinished_idx",
+        "write_batch_applied_idx",
       ]);
     });
   });
@@ -97,7 +98,7 @@ describe("migrations", () => {
 
   test("migrate down to nothing and up again (plain Kysely Migrator, its own transactions)", async () => {
     await withDatabase(async (_sqlite, db) => {
-      assert.deepEqual(await migrateToLatest(db), ["001-initial-schema", "002-blocks"]);
+      assert.deepEqual(await migrateToLatest(db), ["001-initial-schema", "002-blocks", "003-write-batches"]);
       const migrator = new Migrator({
         db,
         provider: new CairnMigrationProvider(),
@@ -108,7 +109,7 @@ describe("migrations", () => {
       assert.equal(down.error, undefined);
       const left = (await db.introspection.getTables()).map((t) => t.name).sort();
       assert.deepEqual(left, ["cairn_migration", "cairn_migration_lock"]);
-      assert.deepEqual(await migrateToLatest(db), ["001-initial-schema", "002-blocks"]);
+      assert.deepEqual(await migrateToLatest(db), ["001-initial-schema", "002-blocks", "003-write-batches"]);
     });
   });
 });

@@ -25,10 +25,24 @@ async function runChild(mode: "wait" | "exit", signal?: NodeJS.Signals): Promise
     void exited.then(() => resolve());
     child.on("error", reject);
   });
-  // Give the store's timer a moment to write the RUNNING states.
-  await new Promise((r) => setTimeout(r, 100));
+  // Wait until the store shows the RUNNING states (written by the child's store timer).
+  if (signal !== undefined) await runningInStore();
   if (signal !== undefined) child.kill(signal);
   await exited;
+}
+
+/** Resolves once the newest "crashing-flow" run and a task run of it are RUNNING in the store (5 s at most). */
+async function runningInStore(): Promise<void> {
+  const client = await t.engine.client();
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const [run] = await client.readFlowRuns({ flowName: "crashing-flow", limit: 1 });
+    if (run?.stateType === "RUNNING") {
+      const tasks = await client.readTaskRuns({ flowRunId: run.id });
+      if (tasks.some((task) => task.stateType === "RUNNING")) return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 describe("runs of a process that dies do not stay RUNNING forever", () => {

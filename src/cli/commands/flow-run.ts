@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import picocolors from "picocolors";
-import { databasePathFromUrl } from "../../client/embedded/database-path.js";
-import { openEmbeddedClient } from "../../client/embedded/open-embedded-client.js";
+import { createOrchestrationClient } from "../../client/create-client.js";
 import type { OrchestrationClient } from "../../client/orchestration-client.js";
 import {
   FINAL_STATE_TYPES,
@@ -18,7 +17,7 @@ import { cliIO, cliSettings, renderTable, useColor, type OutputStream } from "..
 export interface FlowRunCommandOptions {
   /**
    * Opens the metadata store. The command closes the client when it is done.
-   * @default the embedded store at `CAIRN_API_DATABASE_URL` (from the CLI's settings)
+   * @default the store the CLI's settings select (`CAIRN_API_URL`, else `CAIRN_API_DATABASE_URL`)
    */
   openClient?: () => Promise<OrchestrationClient>;
   /** @default the CLI's stdout (`cliIO().stdout`) */
@@ -117,10 +116,9 @@ export function flowRunCommand(options: FlowRunCommandOptions = {}): Command {
   return command;
 }
 
-/** The embedded store named by the CLI's settings (`CAIRN_API_DATABASE_URL`). */
+/** The store the CLI's settings select: the server (`CAIRN_API_URL`) or `CAIRN_API_DATABASE_URL`. */
 async function openDefaultClient(): Promise<OrchestrationClient> {
-  const path = databasePathFromUrl(cliSettings().get("CAIRN_API_DATABASE_URL"), cliIO().cwd);
-  return openEmbeddedClient({ path });
+  return createOrchestrationClient(cliSettings());
 }
 
 /** Opens a client, runs `fn`, and closes the client (errors propagate to `main`). */

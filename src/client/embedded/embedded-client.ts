@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import type Database from "better-sqlite3";
 import type { Kysely } from "kysely";
@@ -6,21 +7,19 @@ import { reencryptBlockSecrets } from "../../blocks/secrets/reencrypt-block-secr
 import { SecretKey } from "../../blocks/secrets/secret-key.js";
 import { SECRET_KEY_FILE_NAME } from "../../blocks/secrets/secret-key-file.js";
 import { SecretKeySource } from "../../blocks/secrets/secret-key-source.js";
-import { selectLogs, selectStates } from "../../database/queries/history-queries.js";
-import { selectCachedTaskRuns,
-  selectFlowRuns,
-  selectRunRowsByIdOrPrefix,
-  selectTaskRuns,
-} from "../../database/queries/run-queries.js";
-import { flowRunFromRow } from "../../database/rows/flow-run-row.js";
-import { forgetResultReferences, readResultReferences } from "../../database/result-references.js";
-import { logFromRow } from "../../database/rows/log-row.js";
-import { stateFromRow } from "../../database/rows/state-row.js";
+import { selectCachedTaskRuns } from "../../database/queries/run-queries.js";
 import { taskRunFromRow } from "../../database/rows/task-run-row.js";
 import type { CairnDatabase } from "../../database/schema.js";
+import { MetadataService } from "../../database/service/metadata-service.js";
+import { migrateSqliteDatabase } from "../../database/sqlite/migrate-sqlite-database.js";
+import { SqliteMetadataWriter } from "../../database/sqlite/sqlite-metadata-writer.js";
+import { isDataError } from "../../database/sqlite/write-failure.js";
 import { CairnError } from "../../errors/cairn-error.js";
-import { AmbiguousIdError } from "../ambiguous-id-error.js";
 import type { OrchestrationClient } from "../orchestration-client.js";
+import { findOrphans } from "../orphans/find-orphans.js";
+import { addLocalEngine } from "../orphans/local-engines.js";
+import { registerExitFlush, unregisterExitFlush } from "../queue/exit-flush.js";
+import { WriteQueue } from "../queue/write-queue.js";
 import type {
   BlockDocumentInput,
   BlockDocumentQuery,
@@ -36,14 +35,7 @@ import type {
   TaskRunQuery,
   TaskRunRecord,
 } from "../records.js";
-import { BatchWriter } from "./batch-writer.js";
-import { registerExitFlush, unregisterExitFlush } from "./exit-flush.js";
-import { addLocalEngine } from "./local-engines.js";
 import { MetadataWriteError } from "./metadata-write-error.js";
-import { markOrphanedRuns } from "./orphaned-runs.js";
-import { StatementCache } from "./statement-cache.js";
-import { isDataError } from "./write-failure.js";
-import { WriteQueue } from "./write-queue.js";
 
 /**
  * Default {@link EmbeddedClientOptions.flushThreshold}: measured with `bench/store.ts`
@@ -113,10 +105,11 @@ export class EmbeddedClient implements OrchestrationClient {
   readonly path: string;
   readonly #sqlite: Database.Database;
   readonly #db: Kysely<CairnDatabase>;
-  readonly #cache: StatementCache;
-  readonly #writer: BatchWriter;
+  /** The service layer on this file: reads, orphan marking, blocks (the server runs the same). */
+  readonly #service: MetadataService;
+  /** Its SQLite write transactions, called synchronously on the write path. */
+  readonly #writer: SqliteMetadataWriter;
   readonly #queue = new WriteQueue();
-  readonly #blocks: BlockDocumentStore;
   readonly #threshold: number;
   readonly #intervalMs: number;
   readonly #onTimer = (): void => this.#timerFired();
@@ -137,11 +130,16 @@ export class EmbeddedClient implements OrchestrationClient {
     this.path = path;
     this.#sqlite = sqlite;
     this.#db = db;
-    this.#cache = new StatementCache(sqlite);
-    this.#writer = new BatchWriter(sqlite, db, this.#cache);
+    this.#writer = new SqliteMetadataWriter(sqlite, db);
+    this.#service = new MetadataService({
+      db,
+      writer: this.#writer,
+      blocks: new BlockDocumentStore(db, options.secretKey ?? defaultSecretKeySource(path)),
+      dialect: "sqlite",
+      migrate: () => migrateSqliteDatabase(sqlite, db),
+    });
     this.#threshold = Math.max(1, options.flushThreshold ?? DEFAULT_FLUSH_THRESHOLD);
     this.#intervalMs = Math.max(0, options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
-    this.#blocks = new BlockDocumentStore(db, options.secretKey ?? defaultSecretKeySource(path));
     if (options.flushOnExit ?? true) registerExitFlush(this);
   }
 
@@ -199,35 +197,32 @@ export class EmbeddedClient implements OrchestrationClient {
 
   async readFlowRuns(query: FlowRunQuery = {}): Promise<FlowRunRecord[]> {
     this.#flushForRead();
-    const rows = await selectFlowRuns(this.#db, query).execute();
-    return rows.map(flowRunFromRow);
+    return this.#service.readFlowRuns(query);
   }
 
   async readFlowRun(id: string): Promise<FlowRunRecord | undefined> {
     this.#flushForRead();
-    const rows = await selectRunRowsByIdOrPrefix(this.#db, "flow_run", id);
-    return single("flow run", id, rows.map(flowRunFromRow));
+    return this.#service.readFlowRun(id);
   }
 
   async readTaskRuns(query: TaskRunQuery = {}): Promise<TaskRunRecord[]> {
     this.#flushForRead();
-    const rows = await selectTaskRuns(this.#db, query).execute();
-    return rows.map(taskRunFromRow);
+    return this.#service.readTaskRuns(query);
   }
 
   async readTaskRun(id: string): Promise<TaskRunRecord | undefined> {
     this.#flushForRead();
-    const rows = await selectRunRowsByIdOrPrefix(this.#db, "task_run", id);
-    return single("task run", id, rows.map(taskRunFromRow));
+    return this.#service.readTaskRun(id);
   }
 
   /**
    * Does not flush first: cache lookups are on the hot path of every cached task, and the
-   * engine sees its own recent entries without the store. Runs a cached prepared statement.
+   * engine sees its own recent entries without the store. Runs the service layer's query
+   * as a cached prepared statement, synchronously.
    */
   readCachedTaskRuns(cacheKey: string, now: string, limit = 3): Promise<TaskRunRecord[]> {
     try {
-      const rows = this.#cache.all(selectCachedTaskRuns(this.#db, cacheKey, now, limit).compile());
+      const rows = this.#writer.statements.all(selectCachedTaskRuns(this.#db, cacheKey, now, limit).compile());
       return Promise.resolve(rows.map(taskRunFromRow));
     } catch (error) {
       return Promise.reject(error as Error);
@@ -238,39 +233,43 @@ export class EmbeddedClient implements OrchestrationClient {
     page: { after?: ResultReferenceCursor; limit?: number } = {},
   ): Promise<{ references: ResultReferenceRecord[]; next: ResultReferenceCursor | undefined }> {
     this.#flushForRead();
-    return readResultReferences(this.#db, page);
+    return this.#service.readResultReferences(page);
   }
 
   async forgetResultReferences(data: readonly string[]): Promise<number> {
     this.#flushForRead();
-    return forgetResultReferences(this.#db, data);
+    return this.#service.forgetResultReferences(data);
   }
 
   async readStates(runId: string): Promise<StateRecord[]> {
     this.#flushForRead();
-    const rows = await selectStates(this.#db, runId).execute();
-    return rows.map(stateFromRow);
+    return this.#service.readStates(runId);
   }
 
   async readLogs(query: LogQuery): Promise<LogRecord[]> {
     this.#flushForRead();
-    const rows = await selectLogs(this.#db, query).execute();
-    return rows.map(logFromRow);
+    return this.#service.readLogs(query);
   }
 
+  /**
+   * Reads this host's unfinished runs, decides here which owners are gone
+   * (`findOrphans`), and marks those CRASHED in one `BEGIN IMMEDIATE` transaction, each
+   * only if it is still unfinished and owned by the same process.
+   */
   async markOrphanedRunsCrashed(): Promise<number> {
     this.#flushForRead();
-    return markOrphanedRuns(this.#sqlite, this.#db, this.#cache);
+    const crashes = findOrphans(await this.#service.readUnfinishedRuns(hostname()));
+    return this.#writer.markRunsCrashedSync(crashes);
   }
 
   async saveBlockDocument(input: BlockDocumentInput, options: { overwrite?: boolean } = {}): Promise<BlockDocumentRecord> {
     this.#flushForRead();
-    return this.#blocks.save(input, options);
+    return this.#service.blocks.save(input, options);
   }
 
   async saveAnonymousBlockDocument(input: BlockDocumentInput): Promise<BlockDocumentRecord> {
     this.#flushForRead();
-    return this.#blocks.saveAnonymous(input);
+    return this.#service.blocks.saveAnonymous(input);
   }
 
   async readBlockDocument(
@@ -279,22 +278,22 @@ export class EmbeddedClient implements OrchestrationClient {
     options: BlockDocumentReadOptions = {},
   ): Promise<BlockDocumentRecord | undefined> {
     this.#flushForRead();
-    return this.#blocks.read(blockTypeSlug, name, options);
+    return this.#service.blocks.read(blockTypeSlug, name, options);
   }
 
   async readBlockDocumentById(id: string, options: BlockDocumentReadOptions = {}): Promise<BlockDocumentRecord | undefined> {
     this.#flushForRead();
-    return this.#blocks.readById(id, options);
+    return this.#service.blocks.readById(id, options);
   }
 
   async readBlockDocuments(query: BlockDocumentQuery = {}): Promise<BlockDocumentRecord[]> {
     this.#flushForRead();
-    return this.#blocks.list(query);
+    return this.#service.blocks.list(query);
   }
 
   async deleteBlockDocument(blockTypeSlug: string, name: string): Promise<boolean> {
     this.#flushForRead();
-    return this.#blocks.delete(blockTypeSlug, name);
+    return this.#service.blocks.delete(blockTypeSlug, name);
   }
 
   /**
@@ -326,7 +325,7 @@ export class EmbeddedClient implements OrchestrationClient {
     this.#closed = true;
     this.#clearTimer();
     unregisterExitFlush(this);
-    await this.#db.destroy();
+    await this.#service.close();
     if (lost > 0) {
       throw writeError(error, `The client is closed: ${lost} changes were not written`, { lost });
     }
@@ -400,7 +399,7 @@ export class EmbeddedClient implements OrchestrationClient {
     if (this.#queue.isEmpty) return;
     const batch = this.#queue.take();
     try {
-      this.#writer.write(batch);
+      this.#writer.writeSync(batch);
       this.#retrying = false;
       // An earlier transient failure is resolved: its changes are written now.
       if (this.#failure?.context.retrying === true) this.#failure = undefined;
@@ -415,7 +414,7 @@ export class EmbeddedClient implements OrchestrationClient {
         });
       }
       // A bad row: write the others one by one rather than lose the whole burst.
-      const refused = this.#writer.writeEach(batch);
+      const refused = this.#writer.writeEachSync(batch) ?? { count: 0, errors: [] };
       this.#retrying = false;
       if (refused.count > 0) {
         throw writeError(refused.errors[0], `${refused.count} refused rows were dropped`, {
@@ -446,13 +445,4 @@ function closedError(): CairnError {
     "CLIENT_CLOSED",
     "This orchestration client is closed: open a new one with openEmbeddedClient().",
   );
-}
-
-function single<R extends { id: string }>(
-  kind: "flow run" | "task run",
-  id: string,
-  matches: R[],
-): R | undefined {
-  if (matches.length > 1) throw new AmbiguousIdError(kind, id, matches.map((m) => m.id));
-  return matches[0];
 }

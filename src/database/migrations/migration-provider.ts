@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from "kysely";
 import { initialSchema } from "./001-initial-schema.js";
 import { blocksSchema } from "./002-blocks.js";
+import { writeBatchesSchema } from "./003-write-batches.js";
 
 /**
  * Every migration of the metadata store, by name. Kysely's `Migrator` runs them in
@@ -10,6 +11,7 @@ import { blocksSchema } from "./002-blocks.js";
 export const CAIRN_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "001-initial-schema": initialSchema,
   "002-blocks": blocksSchema,
+  "003-write-batches": writeBatchesSchema,
 });
 
 /**

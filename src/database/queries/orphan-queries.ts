@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { FINAL_STATE_TYPES, type StateType } from "../../client/records.js";
+import { FINAL_STATE_TYPES, type RunOwner, type StateType } from "../../client/records.js";
 import type { CairnDatabase } from "../schema.js";
 
 const FINAL_TYPES: StateType[] = [...FINAL_STATE_TYPES];
@@ -70,4 +70,34 @@ export function selectLastStateSeq(db: Kysely<CairnDatabase>, runId: string) {
     .selectFrom("run_state")
     .select((eb) => eb.fn.max("seq").as("seq"))
     .where("run_id", "=", runId);
+}
+
+/**
+ * Moves a run to a CRASHED `state`, but only while it is unfinished and still owned by
+ * `owner`, so that a decision taken on stale data changes nothing. A task run's result
+ * reference is cleared (a crashed run has none).
+ */
+export function crashRun(
+  db: Kysely<CairnDatabase>,
+  table: "flow_run" | "task_run",
+  id: string,
+  owner: RunOwner,
+  state: CurrentState,
+) {
+  // Kysely cannot type an update of "one of two tables"; both have these columns.
+  const untyped = db as unknown as Kysely<Pick<CairnDatabase, "task_run">>;
+  return untyped
+    .updateTable(table as "task_run")
+    .set({
+      state_type: state.type,
+      state_name: state.name,
+      state_message: state.message,
+      state_timestamp: state.timestamp,
+      ...(table === "task_run" ? { state_data: null } : {}),
+    })
+    .where("id", "=", id)
+    .where("owner_host", "=", owner.host)
+    .where("owner_pid", "=", owner.pid)
+    .where("owner_engine_id", "=", owner.engineId)
+    .where("state_type", "not in", FINAL_TYPES);
 }

@@ -1,21 +1,22 @@
 import type Database from "better-sqlite3";
 import type { Kysely } from "kysely";
-import type { CairnDatabase } from "../../database/schema.js";
-import { FLOW_RUN_COLUMNS, flowRunToRow } from "../../database/rows/flow-run-row.js";
-import { TASK_RUN_COLUMNS, taskRunToRow } from "../../database/rows/task-run-row.js";
-import { RUN_STATE_COLUMNS, stateToRow } from "../../database/rows/state-row.js";
-import { RUN_LOG_COLUMNS, logToRow } from "../../database/rows/log-row.js";
+import type { CairnDatabase } from "../schema.js";
+import { FLOW_RUN_COLUMNS, flowRunToRow } from "../rows/flow-run-row.js";
+import { TASK_RUN_COLUMNS, taskRunToRow } from "../rows/task-run-row.js";
+import { RUN_STATE_COLUMNS, stateToRow } from "../rows/state-row.js";
+import { RUN_LOG_COLUMNS, logToRow } from "../rows/log-row.js";
+import { insertBatchId } from "../queries/batch-queries.js";
 import {
   insertLogs,
   insertStates,
   upsertFlowRuns,
   upsertTaskRuns,
-} from "../../database/queries/write-queries.js";
-import type { FlowRunRecord, LogRecord, StateRecord, TaskRunRecord } from "../records.js";
-import { reserveSequence } from "./sequence.js";
+} from "../queries/write-queries.js";
+import type { FlowRunRecord, LogRecord, StateRecord, TaskRunRecord } from "../../client/records.js";
+import { reserveSequence } from "../sequence.js";
 import type { StatementCache } from "./statement-cache.js";
 import { TableWriter } from "./table-writer.js";
-import type { WriteBatch } from "./write-queue.js";
+import type { WriteBatch } from "../service/write-batch.js";
 
 /** What {@link BatchWriter.writeEach} could not write. */
 export interface RefusedRows {
@@ -33,8 +34,9 @@ export class BatchWriter {
   readonly #taskRuns: TableWriter<TaskRunRecord>;
   readonly #states: TableWriter<StateRecord>;
   readonly #logs: TableWriter<LogRecord>;
-  readonly #writeAll: Database.Transaction<(batch: WriteBatch) => void>;
-  readonly #writeEach: Database.Transaction<(batch: WriteBatch) => RefusedRows>;
+  readonly #writeAll: Database.Transaction<(batch: WriteBatch, batchId?: string) => boolean>;
+  readonly #writeEach: Database.Transaction<(batch: WriteBatch, batchId?: string) => RefusedRows | undefined>;
+  readonly #claimBatchId: (batchId: string | undefined) => boolean;
 
   constructor(sqlite: Database.Database, db: Kysely<CairnDatabase>, cache: StatementCache) {
     const compile = <T>(build: (rows: never) => { compile(): T }) => (rows: readonly object[]) =>
@@ -43,14 +45,21 @@ export class BatchWriter {
     this.#taskRuns = new TableWriter(cache, TASK_RUN_COLUMNS, compile((r) => upsertTaskRuns(db, r)), taskRunToRow);
     this.#states = new TableWriter(cache, RUN_STATE_COLUMNS, compile((r) => insertStates(db, r)), stateToRow);
     this.#logs = new TableWriter(cache, RUN_LOG_COLUMNS, compile((r) => insertLogs(db, r)), logToRow);
-    this.#writeAll = sqlite.transaction((batch: WriteBatch) => {
+    this.#claimBatchId = (batchId) => {
+      if (batchId === undefined) return true;
+      return cache.run(insertBatchId(db, batchId, new Date().toISOString()).compile()).changes > 0;
+    };
+    this.#writeAll = sqlite.transaction((batch: WriteBatch, batchId?: string): boolean => {
+      if (!this.#claimBatchId(batchId)) return false;
       const seq = reserveSequences(batch);
       this.#flowRuns.write(batch.flowRuns, seq.flowRuns);
       this.#taskRuns.write(batch.taskRuns, seq.taskRuns);
       this.#states.write(batch.states, seq.states);
       this.#logs.write(batch.logs, seq.logs);
+      return true;
     });
-    this.#writeEach = sqlite.transaction((batch: WriteBatch): RefusedRows => {
+    this.#writeEach = sqlite.transaction((batch: WriteBatch, batchId?: string): RefusedRows | undefined => {
+      if (!this.#claimBatchId(batchId)) return undefined;
       const seq = reserveSequences(batch);
       const errors = [
         ...this.#flowRuns.writeEach(batch.flowRuns, seq.flowRuns),
@@ -62,18 +71,23 @@ export class BatchWriter {
     });
   }
 
-  /** Writes the whole batch, or nothing (the transaction rolls back and the error is thrown). */
-  write(batch: WriteBatch): void {
-    this.#writeAll.immediate(batch);
+  /**
+   * Writes the whole batch, or nothing (the transaction rolls back and the error is thrown).
+   * With a `batchId` already applied, writes nothing and returns false.
+   */
+  write(batch: WriteBatch, batchId?: string): boolean {
+    return this.#writeAll.immediate(batch, batchId);
   }
 
   /**
    * Writes the batch row by row in one transaction, skipping the rows the database
    * refuses (used after {@link BatchWriter.write} failed on a bad row, so that one
-   * bad row does not cost the whole burst).
+   * bad row does not cost the whole burst). Undefined when `batchId` was applied already.
    */
-  writeEach(batch: WriteBatch): RefusedRows {
-    return this.#writeEach.immediate(batch);
+  writeEach(batch: WriteBatch): RefusedRows;
+  writeEach(batch: WriteBatch, batchId: string | undefined): RefusedRows | undefined;
+  writeEach(batch: WriteBatch, batchId?: string): RefusedRows | undefined {
+    return this.#writeEach.immediate(batch, batchId);
   }
 }
 

@@ -1,12 +1,7 @@
+import type { WriteBatch } from "../../database/service/write-batch.js";
 import type { FlowRunRecord, LogRecord, StateRecord, TaskRunRecord } from "../records.js";
 
-/** The changes taken from a {@link WriteQueue} to be written in one transaction. */
-export interface WriteBatch {
-  flowRuns: FlowRunRecord[];
-  taskRuns: TaskRunRecord[];
-  states: StateRecord[];
-  logs: LogRecord[];
-}
+export type { WriteBatch } from "../../database/service/write-batch.js";
 
 /**
  * Changes recorded but not written yet. Run rows are coalesced by id (the newest

@@ -1,0 +1,15 @@
+import type { Kysely } from "kysely";
+import type { CairnDatabase } from "../schema.js";
+
+/**
+ * Records that the batch `id` is applied, unless it already is: the statement inserts no
+ * row for an id seen before (`ON CONFLICT DO NOTHING`, portable to SQLite and PostgreSQL).
+ */
+export function insertBatchId(db: Kysely<CairnDatabase>, id: string, applied: string) {
+  return db.insertInto("write_batch").values({ id, applied }).onConflict((oc) => oc.column("id").doNothing());
+}
+
+/** Forgets the batch ids applied before `before` (ISO text). */
+export function deleteBatchIdsBefore(db: Kysely<CairnDatabase>, before: string) {
+  return db.deleteFrom("write_batch").where("applied", "<", before);
+}

@@ -1,0 +1,23 @@
+import type { RunOwner, StateRecord } from "../../client/records.js";
+
+/**
+ * A run that has not reached a final state, with the process that owns it: a candidate
+ * for orphan detection. Only a process on the owner's host can tell whether the owner is
+ * still alive, so the candidates are handed to the client, which decides.
+ */
+export interface UnfinishedRun {
+  kind: "flow" | "task";
+  id: string;
+  /** The flow run (the run itself for a flow run; null for a standalone task run). */
+  flowRunId: string | null;
+  owner: RunOwner;
+}
+
+/**
+ * "This run's owner is gone: record `state` (CRASHED) for it." Applied only when the run
+ * is still unfinished and still owned by `run.owner`, so a stale decision changes nothing.
+ */
+export interface RunCrash {
+  run: UnfinishedRun;
+  state: StateRecord;
+}

@@ -1,0 +1,64 @@
+import { z } from "@hono/zod-openapi";
+
+/** The state types of DESIGN §2. */
+export const StateTypeSchema = z
+  .enum(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "CRASHED", "PAUSED"])
+  .openapi("StateType");
+
+/** A run, state or document id: non-empty text, at most 200 characters. */
+export const IdSchema = z.string().min(1).max(200);
+
+/** An ISO-8601 UTC timestamp, as `Date#toISOString()` writes it (they sort as text). */
+export const TimestampSchema = z.iso.datetime().openapi({ example: "2024-01-01T12:00:00.000Z" });
+
+/** Text of at most `max` characters (names, keys). */
+export const textOf = (max: number) => z.string().max(max);
+
+/** Who runs a run. */
+export const RunOwnerSchema = z
+  .object({
+    host: z.string().min(1).max(255),
+    pid: z.number().int().min(0),
+    engineId: z.string().min(1).max(200),
+  })
+  .openapi("RunOwner");
+
+/** The body of every error response. */
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "INVALID_REQUEST" }),
+      message: z.string(),
+      context: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .openapi("Error");
+
+/** A non-negative integer given as query text. */
+export const queryInt = (name: string, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n <= max, `${name} must be at most ${max}`)
+    .optional()
+    .openapi({ param: { name, in: "query" }, type: "integer" });
+
+/** `true`/`false` given as query text. */
+export const queryBool = (name: string) =>
+  z
+    .enum(["true", "false", "1", "0"])
+    .transform((v) => v === "true" || v === "1")
+    .optional()
+    .openapi({ param: { name, in: "query" }, type: "boolean" });
+
+/** The error responses every authenticated route may give. */
+export const ERROR_RESPONSES = {
+  400: { description: "The request is malformed: the message names the field.", content: { "application/json": { schema: ErrorSchema } } },
+  401: { description: "The API key is missing or wrong.", content: { "application/json": { schema: ErrorSchema } } },
+} as const;
+
+/** A JSON response with `schema`. */
+export function json<S extends z.ZodType>(schema: S, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}
