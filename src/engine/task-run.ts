@@ -74,15 +74,27 @@ export function submitTask<T>(definition: TaskDefinition, args: readonly unknown
     });
   } else {
     const scope = prepared.scope;
+    const pending = flow.pending;
     state = flow.taskRunner.submit<T>({
       taskRunId: prepared.recorder.id,
       taskName: definition.name,
       taskKey: definition.taskKey,
       // Task runners may start work outside this async context: restore it.
-      run: () => runScope.run(scope as RunScope, () => executeTaskRun<T>(prepared, args)),
+      run: () =>
+        runScope.run(scope as RunScope, () =>
+          executeTaskRun<T>(prepared, args).then(
+            (s) => {
+              pending.delete(state);
+              return s;
+            },
+            (error: unknown) => {
+              pending.delete(state);
+              throw error;
+            },
+          ),
+        ),
     });
-    flow.pending.add(state);
-    void state.finally(() => flow.pending.delete(state));
+    pending.add(state);
   }
   return new TaskFuture<T>(prepared.recorder.id, prepared.recorder.row.name, state);
 }

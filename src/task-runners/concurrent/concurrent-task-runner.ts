@@ -32,6 +32,7 @@ export class ConcurrentTaskRunner implements TaskRunner {
   }
 
   submit<T>(work: TaskRunWork<T>): Promise<State<T>> {
+    if (this.maxConcurrency === Infinity) return work.run();
     if (this.#running < this.maxConcurrency) return this.#start(work);
     return new Promise<void>((resolve) => this.#waiting.push(resolve)).then(() => this.#start(work));
   }
