@@ -34,8 +34,10 @@ child.on("exit", async (code) => {
   let passed = 0, failed = 0;
   try {
     const tap = readFileSync(".tmp/tap.txt", "utf8");
-    passed = Number(/^# pass (\d+)/m.exec(tap)?.[1] ?? 0);
-    failed = Number(/^# fail (\d+)/m.exec(tap)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(tap)?.[1] ?? 0);
+    // The runner's own summary is the last one (a test's child process may print TAP too).
+    const last = (name) => Number([...tap.matchAll(new RegExp(`^# ${name} (\\d+)$`, "gm"))].at(-1)?.[1] ?? 0);
+    passed = last("pass");
+    failed = last("fail") + last("cancelled");
   } catch {
     failed = failed || 1;
   }
