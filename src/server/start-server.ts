@@ -82,7 +82,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
   });
-  const httpServer = createServer(getRequestListener(app.fetch));
+  const listener = getRequestListener(app.fetch);
+  let shuttingDown = false;
+  const httpServer = createServer((request, response) => {
+    // While shutting down, answer and close: a keep-alive client must not go on sending
+    // requests on its open connection (it reconnects to the next server instead).
+    if (shuttingDown) response.setHeader("connection", "close");
+    void listener(request, response);
+  });
   httpServer.keepAliveTimeout = 65_000;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -117,13 +124,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     httpServer,
     close: () =>
       (closing ??= (async () => {
+        shuttingDown = true;
         clearInterval(pruneTimer);
         removeInProcessServer(bound);
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        // Connections become idle as their requests finish: close them then.
+        const idle = setInterval(() => httpServer.closeIdleConnections(), 50);
         httpServer.closeIdleConnections();
         const grace = setTimeout(() => httpServer.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
         grace.unref();
         await closed;
+        clearInterval(idle);
         clearTimeout(grace);
         await service.close();
       })()),

@@ -1,0 +1,129 @@
+// `cairn server start|database upgrade|database reset`.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { runCli } from "../../src/cli/main.js";
+import { SecretKeySource } from "../../src/blocks/secrets/secret-key-source.js";
+import { openMetadataService } from "../../src/database/service/open-metadata-service.js";
+import { makeFlowRun } from "../client/fixtures/records.js";
+
+let home: string;
+before(() => {
+  home = mkdtempSync(join(tmpdir(), "cairn-server-cli-"));
+});
+after(() => {
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe("cairn server start", () => {
+  test("serves the API, and on SIGTERM finishes the requests in flight before it stops", async () => {
+    const key = "cli-key-123";
+    const child = spawn(process.execPath, ["--import", "tsx", "test/server/fixtures/cli.ts", "server", "start", "--port", "0"], {
+      env: { ...process.env, CAIRN_HOME: home, CAIRN_SERVER_API_KEY: key, CAIRN_PROFILE: undefined, CAIRN_API_DATABASE_URL: undefined },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (c: Buffer) => {
+          stdout += c.toString();
+          const match = /listening on (http:\/\/\S+)[^]*Clients:.*\n/.exec(stdout);
+          if (match !== null) resolve(match[1]!);
+        });
+        void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
+      });
+      assert.match(stdout, /API key:\s+required/);
+      assert.match(stdout, new RegExp(`Clients:\\s+CAIRN_API_URL=${url}/api`));
+      assert.match(stdout, /Database:\s+SQLite at .*cairn\.db/);
+      assert.equal((await fetch(`${url}/api/health`)).status, 200);
+      assert.equal((await fetch(`${url}/api/flow-runs`)).status, 401);
+
+      // A request in flight: part of its body is sent, then the server is told to stop.
+      const run = makeFlowRun();
+      const payload = Buffer.from(JSON.stringify({ batchId: randomUUID(), flowRuns: [run] }));
+      const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${url}/api/writes`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": payload.length, authorization: `Bearer ${key}` },
+        });
+        req.on("response", (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("error", reject);
+        req.write(payload.subarray(0, 10));
+        setTimeout(() => {
+          child.kill("SIGTERM");
+          setTimeout(() => req.end(payload.subarray(10)), 300);
+        }, 100);
+      });
+      assert.equal(response.status, 200, response.body);
+      assert.deepEqual(JSON.parse(response.body), { applied: true, refused: 0, errors: [] });
+      assert.equal(await exited, 0, stderr);
+      assert.match(stdout, /Received SIGTERM: finishing the requests in flight, then stopping\.\nCairn server stopped\./);
+
+      // The write is in the database, which was closed cleanly.
+      const service = await openMetadataService({
+        databaseUrl: `sqlite:///${join(home, "cairn.db")}`,
+        secretKey: new SecretKeySource({ file: join(home, "secret.key") }),
+      });
+      try {
+        assert.equal((await service.readFlowRun(run.id))?.id, run.id);
+      } finally {
+        await service.close();
+      }
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+
+  test("refuses a bad port", async () => {
+    const { code, stderr } = await runCli(["server", "start", "--port", "99999"], { env: { CAIRN_HOME: home } });
+    assert.equal(code, 2);
+    assert.match(stderr, /expected a port number between 0 and 65535/);
+  });
+});
+
+describe("cairn server database", () => {
+  test("upgrade applies pending migrations, then has nothing to do", async () => {
+    const env = { CAIRN_HOME: home, CAIRN_API_DATABASE_URL: join(home, "upgrade.db") };
+    const first = await runCli(["server", "database", "upgrade"], { env });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /Applied 3 migration\(s\) to SQLite at .*upgrade\.db: 001-initial-schema, 002-blocks, 003-write-batches\./);
+    const second = await runCli(["server", "database", "upgrade"], { env });
+    assert.match(second.stdout, /The database is up to date/);
+  });
+
+  test("reset asks first (no answer: nothing deleted); --yes empties every table", async () => {
+    const path = join(home, "reset.db");
+    const secretKey = new SecretKeySource({ file: join(home, "secret.key") });
+    const service = await openMetadataService({ databaseUrl: `sqlite:///${path}`, secretKey });
+    const run = makeFlowRun();
+    await service.writeBatch({ flowRuns: [run], taskRuns: [], states: [], logs: [] });
+    await service.close();
+    const env = { CAIRN_HOME: home, CAIRN_API_DATABASE_URL: path };
+
+    const refused = await runCli(["server", "database", "reset"], { env });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /Reset cancelled: nothing was deleted\. Pass --yes/);
+    const reset = await runCli(["server", "database", "reset", "--yes"], { env });
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.match(reset.stdout, /every table is empty again/);
+
+    const reopened = await openMetadataService({ databaseUrl: `sqlite:///${path}`, secretKey });
+    try {
+      assert.deepEqual(await reopened.readFlowRuns(), []);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
