@@ -34,7 +34,15 @@ export interface StartServerOptions {
   log?: (line: string) => void;
 }
 
-/** A server started by {@link startServer}. */
+/**
+ * A server started by {@link startServer}.
+ *
+ * @example
+ * ```ts
+ * const server: RunningServer = await startServer({ settings, port: 0 });
+ * await server.close();
+ * ```
+ */
 export interface RunningServer {
   /** `http://host:port`. */
   readonly url: string;

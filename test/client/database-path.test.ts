@@ -12,12 +12,12 @@ describe("databasePathFromUrl", () => {
     assert.equal(databasePathFromUrl("sqlite:///:memory:", "/work"), ":memory:");
   });
 
-  test("refuses PostgreSQL for now, without echoing the password", () => {
+  test("refuses PostgreSQL (the embedded store is SQLite), without echoing the password", () => {
     assert.throws(
       () => databasePathFromUrl("postgresql://cairn:hunter2@db:5432/cairn"),
       (err: unknown) => {
         assert.ok(err instanceof ConfigurationError);
-        assert.match(err.message, /PostgreSQL .*not supported yet/);
+        assert.match(err.message, /PostgreSQL URL .*the embedded store is a SQLite file/);
         assert.match(err.message, /cairn server/);
         assert.doesNotMatch(err.message, /hunter2/);
         return true;

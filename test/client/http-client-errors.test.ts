@@ -56,7 +56,7 @@ describe("HttpClient", () => {
       assert.match(err.message, /Could not reach the Cairn server at http:\/\/127\.0\.0\.1:9 .*CAIRN_API_URL/);
       return true;
     });
-    assert.ok(Date.now() - started >= 150, "it retried before giving up");
+    assert.ok(Date.now() - started >= 290, "it retried for the whole window before giving up");
     await client.close();
   });
 

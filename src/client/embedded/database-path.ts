@@ -6,8 +6,8 @@ import { normalizeDatabaseUrl, parseDatabaseUrl, redactUrlPassword } from "../..
  * (SQLAlchemy style: `sqlite:///cairn.db` is relative, `sqlite:////var/lib/cairn.db`
  * absolute), or a plain file path. Relative paths resolve against `cwd`.
  *
- * @throws {@link ConfigurationError} for a PostgreSQL URL, which the embedded store
- * does not support (PostgreSQL comes with `cairn server`), or another scheme.
+ * @throws {@link ConfigurationError} for a PostgreSQL URL (the embedded store is SQLite;
+ * `createOrchestrationClient` opens PostgreSQL), or another scheme.
  *
  * @example
  * ```ts
@@ -19,10 +19,9 @@ export function databasePathFromUrl(url: string, cwd: string = process.cwd()): s
   const trimmed = url.trim();
   if (/^postgres(ql)?(\+[a-z0-9]+)?:\/\//i.test(trimmed)) {
     throw new ConfigurationError(
-      `CAIRN_API_DATABASE_URL is a PostgreSQL URL (${redactUrlPassword(trimmed)}), which is not ` +
-        "supported yet: PostgreSQL support lands with `cairn server`. Use a SQLite file for now " +
-        '("sqlite:///<path>" or a plain path), or unset CAIRN_API_DATABASE_URL for the default ' +
-        "$CAIRN_HOME/cairn.db.",
+      `CAIRN_API_DATABASE_URL is a PostgreSQL URL (${redactUrlPassword(trimmed)}), and the embedded store is a ` +
+        "SQLite file. Open PostgreSQL with createOrchestrationClient(settings) (the service layer in-process), or " +
+        "run `cairn server start` on it and set CAIRN_API_URL in clients.",
       { context: { setting: "CAIRN_API_DATABASE_URL" } },
     );
   }

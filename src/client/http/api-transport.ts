@@ -116,9 +116,10 @@ export class ApiTransport {
         if (!call.idempotent && !NOT_SENT.has(code)) throw unreachable(url, err, code);
         failure = unreachable(url, err, code);
       }
-      const delay = Math.min(MAX_DELAY_MS, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
-      if (Date.now() + delay > deadline) throw failure;
-      await sleep(delay);
+      // The last wait ends at the deadline: the whole retry window is used.
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw failure;
+      await sleep(Math.min(remaining, Math.min(MAX_DELAY_MS, 50 * 2 ** attempt) * (0.5 + Math.random() / 2)));
     }
   }
 }

@@ -19,7 +19,15 @@ export function removeInProcessServer(port: number): void {
   ports.delete(port);
 }
 
-/** Whether `url` is served by this process (same port on a loopback or unspecified host). */
+/**
+ * Whether `url` is served by this process (same port on a loopback or unspecified host).
+ *
+ * @example
+ * ```ts
+ * addInProcessServer(4200);
+ * isServedInProcess("http://127.0.0.1:4200/api"); // true
+ * ```
+ */
 export function isServedInProcess(url: string): boolean {
   const parsed = new URL(url);
   const port = Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80));

@@ -17,7 +17,15 @@ export function addLocalEngine(engineId: string): void {
   localEngineIds.add(engineId);
 }
 
-/** Whether `engineId` has recorded runs owned by this process. */
+/**
+ * Whether `engineId` has recorded runs owned by this process.
+ *
+ * @example
+ * ```ts
+ * addLocalEngine(engine.id);
+ * isLocalEngine(engine.id); // true
+ * ```
+ */
 export function isLocalEngine(engineId: string): boolean {
   return localEngineIds.has(engineId);
 }

@@ -9,7 +9,15 @@ function flushAll(): void {
   for (const client of clients) client.flushOnExit();
 }
 
-/** Flushes `client` synchronously when the process exits, until {@link unregisterExitFlush}. */
+/**
+ * Flushes `client` synchronously when the process exits, until {@link unregisterExitFlush}.
+ *
+ * @example
+ * ```ts
+ * registerExitFlush(client);   // client.flushOnExit() runs on process exit
+ * unregisterExitFlush(client); // on close()
+ * ```
+ */
 export function registerExitFlush(client: { flushOnExit(): void }): void {
   if (clients.size === 0) process.on("exit", flushAll);
   clients.add(client);

@@ -7,6 +7,13 @@ export type { WriteBatch } from "../../database/service/write-batch.js";
  * Changes recorded but not written yet. Run rows are coalesced by id (the newest
  * version wins); states and log lines are kept in recording order. Recording is a
  * `Map#set` or an `Array#push`: no I/O, no promise.
+ *
+ * @example
+ * ```ts
+ * const queue = new WriteQueue();
+ * queue.states.push(state);
+ * const batch = queue.take(); // everything queued, in order
+ * ```
  */
 export class WriteQueue {
   flowRuns = new Map<string, FlowRunRecord>();

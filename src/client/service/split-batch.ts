@@ -36,7 +36,14 @@ export function splitBatch(batch: WriteBatch, maxRows: number): WriteBatch[] {
   return parts;
 }
 
-/** Halves a batch (for a part the server found too large). */
+/**
+ * Halves a batch (for a part the server found too large).
+ *
+ * @example
+ * ```ts
+ * const [first, second] = halveBatch(batch); // each half of the rows, in order
+ * ```
+ */
 export function halveBatch(batch: WriteBatch): WriteBatch[] {
   const total = batch.flowRuns.length + batch.taskRuns.length + batch.states.length + batch.logs.length;
   return total < 2 ? [batch] : splitBatch(batch, Math.ceil(total / 2));

@@ -7,6 +7,11 @@ import type { Kysely, Migration } from "kysely";
  *
  * Written with Kysely's schema builder only, like `001-initial-schema`: it runs unchanged
  * on SQLite and PostgreSQL.
+ *
+ * @example
+ * ```ts
+ * CAIRN_MIGRATIONS["003-write-batches"] === writeBatchesSchema; // listed in migration-provider.ts
+ * ```
  */
 export const writeBatchesSchema: Migration = {
   async up(db: Kysely<any>): Promise<void> {

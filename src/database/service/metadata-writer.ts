@@ -17,6 +17,12 @@ export interface WriteBatchOptions {
  * differs per database. SQLite writes synchronously with cached prepared statements
  * (`SqliteMetadataWriter`); PostgreSQL writes through Kysely transactions on a pool
  * (`PostgresMetadataWriter`). Both run the same Kysely-built statements.
+ *
+ * @example
+ * ```ts
+ * const writer: MetadataWriter = new PostgresMetadataWriter(db);
+ * await writer.writeBatch(batch, { batchId });
+ * ```
  */
 export interface MetadataWriter {
   /**

@@ -17,7 +17,14 @@ export interface WriteBatch {
   logs: LogRecord[];
 }
 
-/** The number of rows a batch holds. */
+/**
+ * The number of rows a batch holds.
+ *
+ * @example
+ * ```ts
+ * batchSize({ flowRuns: [run], taskRuns: [], states: [a, b], logs: [] }); // 3
+ * ```
+ */
 export function batchSize(batch: WriteBatch): number {
   return batch.flowRuns.length + batch.taskRuns.length + batch.states.length + batch.logs.length;
 }
@@ -25,6 +32,11 @@ export function batchSize(batch: WriteBatch): number {
 /**
  * The batch with each run once (its last version): a multi-row upsert may not touch one
  * row twice on PostgreSQL. States and log lines are kept as they are, in order.
+ *
+ * @example
+ * ```ts
+ * coalesceRuns({ flowRuns: [v1, v2], taskRuns: [], states: [], logs: [] }).flowRuns; // [v2] when v1.id === v2.id
+ * ```
  */
 export function coalesceRuns(batch: WriteBatch): WriteBatch {
   const unique = <R extends { id: string }>(runs: R[]): R[] => {

@@ -21,7 +21,14 @@ export const APPLIED: WriteOutcome = Object.freeze({ applied: true, refused: 0, 
 /** The outcome of a batch whose id had been applied before. */
 export const ALREADY_APPLIED: WriteOutcome = Object.freeze({ applied: false, refused: 0, errors: [] }) as WriteOutcome;
 
-/** The outcome of a batch written row by row, some rows refused. */
+/**
+ * The outcome of a batch written row by row, some rows refused.
+ *
+ * @example
+ * ```ts
+ * refusedOutcome([new Error("NOT NULL constraint failed")]); // { applied: true, refused: 1, errors: [...] }
+ * ```
+ */
 export function refusedOutcome(errors: readonly unknown[]): WriteOutcome {
   return {
     applied: true,

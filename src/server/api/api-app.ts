@@ -10,7 +10,14 @@ export interface ApiEnv {
   };
 }
 
-/** The Hono app type of the API. */
+/**
+ * The Hono app type of the API.
+ *
+ * @example
+ * ```ts
+ * const api: ApiApp = newApiApp();
+ * ```
+ */
 export type ApiApp = OpenAPIHono<ApiEnv>;
 
 /** What the route modules need. */

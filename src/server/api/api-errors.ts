@@ -27,7 +27,14 @@ export function notFound(code: `${string}_NOT_FOUND`, message: string, context: 
   return new CairnError(code, message, { context });
 }
 
-/** The status for an error thrown by a handler: 4xx for errors the client can fix, else 500. */
+/**
+ * The status for an error thrown by a handler: 4xx for errors the client can fix, else 500.
+ *
+ * @example
+ * ```ts
+ * errorStatus(new AmbiguousIdError("flow run", "ab", ["ab1", "ab2"])); // 409
+ * ```
+ */
 export function errorStatus(err: unknown): ErrorStatus {
   if (!isCairnError(err)) return 500;
   if (err.code.endsWith("_NOT_FOUND")) return 404;

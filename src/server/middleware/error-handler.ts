@@ -31,6 +31,13 @@ export function apiErrorHandler(log: (line: string) => void): ErrorHandler {
   };
 }
 
-/** 404 for paths the API does not have. */
+/**
+ * 404 for paths the API does not have.
+ *
+ * @example
+ * ```ts
+ * app.notFound(apiNotFound);
+ * ```
+ */
 export const apiNotFound: NotFoundHandler = (c) =>
   c.json(errorBody("NOT_FOUND", `The API has no route ${c.req.method} ${c.req.path}. See /api/openapi.json.`), 404);

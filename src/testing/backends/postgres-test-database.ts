@@ -21,7 +21,14 @@ export async function createTestDatabase(adminUrl: string): Promise<string> {
   return url.toString();
 }
 
-/** Drops a database made by {@link createTestDatabase} (closing its other connections). */
+/**
+ * Drops a database made by {@link createTestDatabase} (closing its other connections).
+ *
+ * @example
+ * ```ts
+ * await dropTestDatabase(testPostgresUrl(), url);
+ * ```
+ */
 export async function dropTestDatabase(adminUrl: string, databaseUrl: string): Promise<void> {
   const name = new URL(databaseUrl).pathname.slice(1);
   if (!/^cairn_test_[0-9a-f]+$/.test(name)) throw new Error(`Refusing to drop "${name}": not a Cairn test database.`);

@@ -30,7 +30,14 @@ export function testBackend(env: Readonly<Record<string, string | undefined>> = 
   );
 }
 
-/** The PostgreSQL server test databases are created on (its maintenance database). */
+/**
+ * The PostgreSQL server test databases are created on (its maintenance database).
+ *
+ * @example
+ * ```ts
+ * const url = await createTestDatabase(testPostgresUrl());
+ * ```
+ */
 export function testPostgresUrl(env: Readonly<Record<string, string | undefined>> = process.env): string {
   return env.CAIRN_TEST_POSTGRES_URL?.trim() || "postgresql://postgres@127.0.0.1:5432/postgres";
 }

@@ -35,7 +35,14 @@ export function testStoreUrl(backend: Exclude<TestBackend, "embedded">, dir?: st
   return `${harness(backend).baseUrl}/t/${key}/api`;
 }
 
-/** Closes a test store (and drops its PostgreSQL database). */
+/**
+ * Closes a test store (and drops its PostgreSQL database).
+ *
+ * @example
+ * ```ts
+ * await disposeTestStore(testStoreUrl("http-sqlite"));
+ * ```
+ */
 export async function disposeTestStore(apiUrl: string): Promise<void> {
   const storeUrl = apiUrl.replace(/\/api\/?$/, "");
   const response = await fetch(storeUrl, { method: "DELETE" });

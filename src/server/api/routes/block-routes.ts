@@ -149,7 +149,15 @@ const remove = createRoute({
   },
 });
 
-/** Registers the block type and block document routes. */
+/**
+ * Registers the block type and block document routes.
+ *
+ * @example
+ * ```ts
+ * const api = newApiApp();
+ * blockRoutes(api, { service });
+ * ```
+ */
 export function blockRoutes(app: ApiApp, { service }: RouteDeps): void {
   const blocks = service.blocks;
 

@@ -35,7 +35,14 @@ const readFlowRun = createRoute({
   },
 });
 
-/** Registers the flow run routes. */
+/**
+ * Registers the flow run routes.
+ *
+ * @example
+ * ```ts
+ * flowRunRoutes(api, { service }); // GET /flow-runs, GET /flow-runs/{id}
+ * ```
+ */
 export function flowRunRoutes(app: ApiApp, { service }: RouteDeps): void {
   app.openapi(listFlowRuns, async (c) => {
     const { flowName, stateTypes, limit = DEFAULT_PAGE_SIZE, offset = 0 } = c.req.valid("query");

@@ -31,7 +31,14 @@ const readLogs = createRoute({
   responses: { 200: json(z.object({ items: z.array(LogSchema) }).openapi("LogLines"), "Log lines."), ...ERROR_RESPONSES },
 });
 
-/** Registers the state history and log routes. */
+/**
+ * Registers the state history and log routes.
+ *
+ * @example
+ * ```ts
+ * historyRoutes(api, { service }); // GET /runs/{runId}/states, GET /logs
+ * ```
+ */
 export function historyRoutes(app: ApiApp, { service }: RouteDeps): void {
   app.openapi(readStates, async (c) => {
     const { runId } = c.req.valid("param");

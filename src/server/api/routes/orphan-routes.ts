@@ -38,7 +38,14 @@ const markCrashed = createRoute({
   },
 });
 
-/** Registers the orphan-detection routes. */
+/**
+ * Registers the orphan-detection routes.
+ *
+ * @example
+ * ```ts
+ * orphanRoutes(api, { service }); // GET /unfinished-runs, POST /crashes
+ * ```
+ */
 export function orphanRoutes(app: ApiApp, { service }: RouteDeps): void {
   app.openapi(readUnfinished, async (c) => {
     const { host } = c.req.valid("query");

@@ -53,7 +53,14 @@ const forgetReferences = createRoute({
   responses: { 200: json(z.object({ changed: z.number().int() }), "How many rows changed."), ...ERROR_RESPONSES },
 });
 
-/** Registers the result-reference routes (`cairn results prune` uses them). */
+/**
+ * Registers the result-reference routes (`cairn results prune` uses them).
+ *
+ * @example
+ * ```ts
+ * resultReferenceRoutes(api, { service });
+ * ```
+ */
 export function resultReferenceRoutes(app: ApiApp, { service }: RouteDeps): void {
   app.openapi(listReferences, async (c) => {
     const { afterRunId, afterSeq, limit } = c.req.valid("query");

@@ -52,7 +52,14 @@ const cacheCandidates = createRoute({
   },
 });
 
-/** Registers the task run routes (listing, reading, cache lookups). */
+/**
+ * Registers the task run routes (listing, reading, cache lookups).
+ *
+ * @example
+ * ```ts
+ * taskRunRoutes(api, { service }); // GET /task-runs, /task-runs/{id}, /cache-candidates
+ * ```
+ */
 export function taskRunRoutes(app: ApiApp, { service }: RouteDeps): void {
   app.openapi(listTaskRuns, async (c) => {
     const { flowRunId, taskKey, limit = DEFAULT_PAGE_SIZE, offset = 0 } = c.req.valid("query");

@@ -3,7 +3,14 @@ import type { ApiApp, RouteDeps } from "../api-app.js";
 import { ERROR_RESPONSES, IdSchema, json } from "../schemas/common-schemas.js";
 import { FlowRunSchema, LogSchema, StateSchema, TaskRunSchema } from "../schemas/run-schemas.js";
 
-/** `POST /api/writes`: a burst of recorded changes, written in one transaction, at most once. */
+/**
+ * `POST /api/writes`: a burst of recorded changes, written in one transaction, at most once.
+ *
+ * @example
+ * ```ts
+ * WriteBatchSchema.parse({ batchId: "b-1", states: [state] }); // flowRuns, taskRuns, logs default to []
+ * ```
+ */
 export const WriteBatchSchema = z
   .object({
     batchId: IdSchema.openapi({
@@ -36,7 +43,14 @@ const writeBatch = createRoute({
   },
 });
 
-/** Registers the write routes. */
+/**
+ * Registers the write routes.
+ *
+ * @example
+ * ```ts
+ * writeRoutes(api, { service }); // POST /writes
+ * ```
+ */
 export function writeRoutes(app: ApiApp, { service }: RouteDeps): void {
   app.openapi(writeBatch, async (c) => {
     const { batchId, ...batch } = c.req.valid("json");

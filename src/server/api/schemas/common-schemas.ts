@@ -11,7 +11,14 @@ export const IdSchema = z.string().min(1).max(200);
 /** An ISO-8601 UTC timestamp, as `Date#toISOString()` writes it (they sort as text). */
 export const TimestampSchema = z.iso.datetime().openapi({ example: "2024-01-01T12:00:00.000Z" });
 
-/** Text of at most `max` characters (names, keys). */
+/**
+ * Text of at most `max` characters (names, keys).
+ *
+ * @example
+ * ```ts
+ * z.object({ name: textOf(500) });
+ * ```
+ */
 export const textOf = (max: number) => z.string().max(max);
 
 /** Who runs a run. */
@@ -34,7 +41,14 @@ export const ErrorSchema = z
   })
   .openapi("Error");
 
-/** A non-negative integer given as query text. */
+/**
+ * A non-negative integer given as query text.
+ *
+ * @example
+ * ```ts
+ * z.object({ limit: queryInt("limit", 1000) }); // "20" -> 20; "x" -> 400 naming query.limit
+ * ```
+ */
 export const queryInt = (name: string, max: number) =>
   z
     .string()
@@ -44,7 +58,14 @@ export const queryInt = (name: string, max: number) =>
     .optional()
     .openapi({ param: { name, in: "query" }, type: "integer" });
 
-/** `true`/`false` given as query text. */
+/**
+ * `true`/`false` given as query text.
+ *
+ * @example
+ * ```ts
+ * z.object({ includeSecrets: queryBool("includeSecrets") }); // "true" -> true
+ * ```
+ */
 export const queryBool = (name: string) =>
   z
     .enum(["true", "false", "1", "0"])
@@ -58,7 +79,14 @@ export const ERROR_RESPONSES = {
   401: { description: "The API key is missing or wrong.", content: { "application/json": { schema: ErrorSchema } } },
 } as const;
 
-/** A JSON response with `schema`. */
+/**
+ * A JSON response with `schema`.
+ *
+ * @example
+ * ```ts
+ * responses: { 200: json(FlowRunSchema, "The flow run.") }
+ * ```
+ */
 export function json<S extends z.ZodType>(schema: S, description: string) {
   return { description, content: { "application/json": { schema } } };
 }

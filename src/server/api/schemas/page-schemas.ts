@@ -12,7 +12,14 @@ export const pageQuery = {
   offset: queryInt("offset", 1_000_000_000).openapi({ description: "Items to skip." }),
 };
 
-/** `{ items, nextOffset }`: one page of a listing. */
+/**
+ * `{ items, nextOffset }`: one page of a listing.
+ *
+ * @example
+ * ```ts
+ * json(pageOf(FlowRunSchema, "FlowRunPage"), "A page of flow runs.");
+ * ```
+ */
 export function pageOf<S extends z.ZodType>(item: S, name: string) {
   return z
     .object({
@@ -22,7 +29,14 @@ export function pageOf<S extends z.ZodType>(item: S, name: string) {
     .openapi(name);
 }
 
-/** The page for `items` read with `limit + 1`: the extra item only tells that there is more. */
+/**
+ * The page for `items` read with `limit + 1`: the extra item only tells that there is more.
+ *
+ * @example
+ * ```ts
+ * toPage(await read({ limit: limit + 1, offset }), limit, offset); // { items, nextOffset }
+ * ```
+ */
 export function toPage<T>(items: T[], limit: number, offset: number): { items: T[]; nextOffset: number | null } {
   if (items.length <= limit) return { items, nextOffset: null };
   return { items: items.slice(0, limit), nextOffset: offset + limit };
