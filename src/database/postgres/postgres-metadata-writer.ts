@@ -12,13 +12,11 @@ import type { MetadataWriter, WriteBatchOptions } from "../service/metadata-writ
 import type { RunCrash } from "../service/unfinished-run.js";
 import type { WriteBatch } from "../service/write-batch.js";
 import { ALREADY_APPLIED, APPLIED, refusedOutcome, type WriteOutcome } from "../service/write-outcome.js";
+import { insertLogsJson, insertStatesJson, upsertFlowRunsJson, upsertTaskRunsJson, type JsonRowsStatement } from "./json-rows-statements.js";
 import { isPostgresDataError } from "./postgres-errors.js";
 
-/**
- * Rows per multi-row statement: PostgreSQL binds at most 65,535 parameters per statement
- * (20 columns × 1000 rows stays well below), and larger statements gain little.
- */
-const ROWS_PER_STATEMENT = 1000;
+/** Rows per statement (one JSON parameter each): large enough to amortize, small enough to stream. */
+const ROWS_PER_STATEMENT = 5000;
 
 type Trx = Transaction<CairnDatabase>;
 /** One statement of a batch: builds the query for some rows of one table. */
@@ -26,8 +24,9 @@ type Step = (trx: Trx) => Promise<unknown>;
 
 /**
  * The {@link MetadataWriter} of PostgreSQL: each batch is one Kysely transaction on the
- * pool, written with the same statements as on SQLite (multi-row upserts and inserts,
- * a thousand rows each). A batch id is claimed first (`ON CONFLICT DO NOTHING`): a batch
+ * pool. Bursts go as one JSON parameter per table (`json-rows-statements.ts`); the
+ * row-by-row fallback after a refused row uses the portable statements the SQLite writer
+ * runs too. A batch id is claimed first (`ON CONFLICT DO NOTHING`): a batch
  * sent twice at the same time waits for the first to commit, then finds its id taken.
  *
  * @example
@@ -105,7 +104,7 @@ async function claimBatchId(trx: Trx, batchId: string | undefined): Promise<bool
 
 /**
  * The statements of a batch, with their sequence values reserved once: `whole` writes
- * a thousand rows per statement, `each` one row per statement (for the fallback).
+ * up to 5000 rows per statement, `each` one row per statement (for the fallback).
  */
 function batchSteps(batch: WriteBatch): { whole: Step[]; each: Step[] } {
   const total = batch.flowRuns.length + batch.taskRuns.length + batch.states.length + batch.logs.length;
@@ -114,20 +113,20 @@ function batchSteps(batch: WriteBatch): { whole: Step[]; each: Step[] } {
   const taskRuns = batch.taskRuns.map((r) => taskRunToRow(r, seq++));
   const states = batch.states.map((s) => stateToRow(s, seq++));
   const logs = batch.logs.map((l) => logToRow(l, seq++));
-  const tables: [rows: readonly object[], build: (trx: Trx, rows: never) => { execute(): Promise<unknown> }][] = [
-    [flowRuns, upsertFlowRuns],
-    [taskRuns, upsertTaskRuns],
-    [states, insertStates],
-    [logs, insertLogs],
+  const tables: [rows: readonly object[], whole: JsonRowsStatement, one: (trx: Trx, rows: never) => { execute(): Promise<unknown> }][] = [
+    [flowRuns, upsertFlowRunsJson, upsertFlowRuns],
+    [taskRuns, upsertTaskRunsJson, upsertTaskRuns],
+    [states, insertStatesJson, insertStates],
+    [logs, insertLogsJson, insertLogs],
   ];
   const whole: Step[] = [];
   const each: Step[] = [];
-  for (const [rows, build] of tables) {
+  for (const [rows, json, one] of tables) {
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
       const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-      whole.push((trx) => build(trx, chunk as never).execute());
+      whole.push((trx) => json(trx, chunk));
     }
-    for (const row of rows) each.push((trx) => build(trx, [row] as never).execute());
+    for (const row of rows) each.push((trx) => one(trx, [row] as never).execute());
   }
   return { whole, each };
 }
