@@ -17,4 +17,4 @@ const { message, flowRunId } = await myFlow();
 console.log(message);
 const settings = loadSettings();
 console.log(`Flow run ${flowRunId} recorded in ${settings.get("CAIRN_API_DATABASE_URL")}`);
-console.log(`See it with: npx cairn flow-run inspect ${flowRunId.slice(0, 8)}`);
+console.log(`See it with: npx cairn flow-run inspect ${flowRunId}`);

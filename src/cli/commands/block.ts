@@ -18,7 +18,6 @@ import { CairnError, isCairnError } from "../../errors/cairn-error.js";
 import { ConfigurationError } from "../../errors/configuration-error.js";
 import { cliIO, cliSettings, colors, print, renderTable } from "../output.js";
 
-const SHORT_ID = 8;
 
 /**
  * `cairn block`: list, inspect, create and delete saved blocks, list block types, and
@@ -56,7 +55,7 @@ export function blockCommand(): Command {
       }
       const c = colors();
       const rows = documents.map((d) => [
-        c.dim(d.id.slice(0, SHORT_ID)),
+        c.dim(d.id),
         formatBlockSlug(d) + (d.isAnonymous ? c.dim(" (anonymous)") : ""),
         d.updated.slice(0, 19).replace("T", " "),
         summarizeFields(d.data),

@@ -33,7 +33,6 @@ const STATE_TYPES: readonly StateType[] = [
   "SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "CRASHED", "PAUSED",
 ];
 const LEVEL_NAMES: Record<number, string> = { 10: "DEBUG", 20: "INFO", 30: "WARNING", 40: "ERROR", 50: "CRITICAL" };
-const SHORT_ID = 8;
 
 /**
  * `cairn flow-run`: `ls` lists flow runs (newest first), `inspect ID` shows one run with
@@ -161,14 +160,14 @@ interface RunLike {
   endTime: string | null;
 }
 
-/** A table of runs: short id, (flow name,) name, state, start, duration. */
+/** A table of runs: id (in full: time-ordered ids share their first characters), (flow name,) name, state, start, duration. */
 function formatRunTable(runs: readonly (RunLike & { flowName?: string })[], colors: Colors, withFlow: boolean): string {
   const header = withFlow
     ? ["ID", "FLOW", "NAME", "STATE", "START", "DURATION"]
     : ["ID", "NAME", "STATE", "START", "DURATION"];
   const rows = runs.map((run) => {
     const cells = [
-      colors.dim(run.id.slice(0, SHORT_ID)),
+      colors.dim(run.id),
       run.name,
       colorState(colors, run.stateType, stateLabel(run)),
       formatTime(run.startTime),
