@@ -97,12 +97,13 @@ describe("cairn flow-run", () => {
 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("ls lists runs newest first, with short id, flow, name, state, start and duration", async () => {
+  test("ls lists runs newest first, with full id, flow, name, state, start and duration", async () => {
     const { stdout, exitCode } = await run(["ls"], { openClient });
     assert.equal(exitCode, 0);
     const lines = stdout.trimEnd().split("\n");
+    assert.match(lines[1] ?? "", /^cccc4444-0000-4000-8000-000000000004\s/, "the full id is shown");
     assert.match(lines[0] ?? "", /^ID\s+FLOW\s+NAME\s+STATE\s+START\s+DURATION$/);
-    assert.deepEqual(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 4)), [
+    assert.deepEqual(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 4).map((cell, i) => (i === 0 ? cell.slice(0, 8) : cell))), [
       ["cccc4444", "etl", "lost-mole", "CRASHED"],
       ["bbbb3333", "report", "calm-lynx", "COMPLETED"],
       ["aaaa2222", "etl", "brave-heron", "FAILED"],
@@ -170,7 +171,7 @@ describe("cairn flow-run", () => {
     assert.match(stdout, /^State history \(3\)$/m);
     assert.match(stdout, /PENDING[\s\S]*RUNNING[\s\S]*COMPLETED\s+All good/);
     assert.match(stdout, /^Task runs \(1\)$/m);
-    assert.match(stdout, /^\s+dddd5555\s+extract-0\s+COMPLETED\s+\S+ \S+\s+250ms$/m);
+    assert.match(stdout, /^\s+dddd5555\S*\s+extract-0\s+COMPLETED\s+\S+ \S+\s+250ms$/m);
     assert.match(stdout, /^Logs \(2\)$/m);
     assert.match(stdout, /INFO\s+cairn\.flow_runs\s+Created flow run 'amber-otter'/);
     assert.match(stdout, /WARNING\s+cairn\.task_runs\s+slow source/);
