@@ -60,6 +60,15 @@ describe("HttpClient", () => {
     await client.close();
   });
 
+  test("a URL that is not the API (no /api) is a configuration error, and no write is dropped", async () => {
+    const client = new HttpClient({ url: server.url, apiKey: KEY, retryTimeoutMs: 200, flushOnExit: false });
+    await assert.rejects(client.readFlowRun("x"), /CAIRN_API_URL \(http:\/\/127\.0\.0\.1:\d+\) does not point at a Cairn API: .* answered 404\. It is the server's URL followed by \/api/);
+    client.recordFlowRun(makeFlowRun());
+    await assert.rejects(client.flush(), /does not point at a Cairn API/);
+    assert.equal(client.pendingChanges, 1, "kept, not dropped");
+    await assert.rejects(client.close(), /1 changes were not written/);
+  });
+
   test("a burst larger than the server accepts is split, and every row is written once", async () => {
     const client = new HttpClient({ url: server.apiUrl, apiKey: KEY });
     const run = makeFlowRun();

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { ConfigurationError } from "../../errors/configuration-error.js";
 import { ApiRequestError } from "./api-request-error.js";
 import { reviveApiError, type ApiErrorBody } from "./revive-api-error.js";
 
@@ -106,6 +107,7 @@ export class ApiTransport {
           signal: AbortSignal.timeout(this.#attemptTimeoutMs),
         });
         const body = await readJson(response);
+        if (response.status === 404 && !isResourceNotFound(body)) throw notAnApi(this.baseUrl, url, response.status);
         if (response.ok || call.accept?.includes(response.status) === true) return { status: response.status, body };
         const error = reviveApiError(response.status, body as ApiErrorBody | undefined, url);
         if (!RETRY_STATUSES.has(response.status) || (!call.idempotent && response.status !== 503)) throw error;
@@ -122,6 +124,21 @@ export class ApiTransport {
       await sleep(Math.min(remaining, Math.min(MAX_DELAY_MS, 50 * 2 ** attempt) * (0.5 + Math.random() / 2)));
     }
   }
+}
+
+/** A 404 about a resource (`FLOW_RUN_NOT_FOUND`, ...), as opposed to a route the server does not have. */
+function isResourceNotFound(body: unknown): boolean {
+  const code = (body as ApiErrorBody | undefined)?.error?.code;
+  return typeof code === "string" && code.endsWith("_NOT_FOUND") && code !== "NOT_FOUND";
+}
+
+/** The URL answers, but not as the Cairn API: most often `CAIRN_API_URL` lacks its `/api`. */
+function notAnApi(baseUrl: string, url: string, status: number): ConfigurationError {
+  return new ConfigurationError(
+    `CAIRN_API_URL (${baseUrl}) does not point at a Cairn API: ${url} answered ${status}. ` +
+      "It is the server's URL followed by /api, e.g. http://127.0.0.1:4200/api.",
+    { context: { setting: "CAIRN_API_URL", url, status } },
+  );
 }
 
 async function readJson(response: Response): Promise<unknown> {

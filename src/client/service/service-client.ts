@@ -355,9 +355,14 @@ export class ServiceClient implements OrchestrationClient {
 
   /** Starts sending (unless a send is running) and resolves when that send ends; never rejects. */
   #send(): Promise<void> {
-    this.#sending ??= this.#sendAll().finally(() => {
-      this.#sending = undefined;
-    });
+    this.#sending ??= this.#sendAll()
+      .catch((err: unknown) => {
+        // Not a failed write (those are handled in #sendAll): keep it for the next flush().
+        this.#failure = writeFailure(this.#describe, err, this.pendingChanges);
+      })
+      .finally(() => {
+        this.#sending = undefined;
+      });
     return this.#sending;
   }
 
