@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,9 @@ import { after, before, describe, test } from "node:test";
 import { runCli } from "../../src/cli/main.js";
 import { SecretKeySource } from "../../src/blocks/secrets/secret-key-source.js";
 import { openMetadataService } from "../../src/database/service/open-metadata-service.js";
+import { HttpClient } from "../../src/client/http/http-client.js";
+import { startServer } from "../../src/server/start-server.js";
+import { loadSettings } from "../../src/settings/index.js";
 import { makeFlowRun } from "../client/fixtures/records.js";
 
 let home: string;
@@ -124,6 +127,38 @@ describe("cairn server database", () => {
       assert.deepEqual(await reopened.readFlowRuns(), []);
     } finally {
       await reopened.close();
+    }
+  });
+});
+
+describe("the CLI in client mode (CAIRN_API_URL)", () => {
+  test("cairn flow-run ls|inspect read from the server, with the key, and write nothing locally", async () => {
+    const serverHome = join(home, "server-home");
+    const server = await startServer({
+      settings: loadSettings({ env: { CAIRN_HOME: serverHome, CAIRN_SERVER_API_KEY: "k-1" } }),
+      port: 0,
+      log: () => undefined,
+    });
+    try {
+      const client = new HttpClient({ url: server.apiUrl, apiKey: "k-1" });
+      const run = makeFlowRun({ flowName: "served-flow", stateType: "COMPLETED", stateName: "Completed" });
+      client.recordFlowRun(run);
+      await client.close();
+
+      const clientHome = join(home, "client-home");
+      const env = { CAIRN_HOME: clientHome, CAIRN_API_URL: server.apiUrl, CAIRN_API_KEY: "k-1" };
+      const ls = await runCli(["flow-run", "ls"], { env });
+      assert.equal(ls.code, 0, ls.stderr);
+      assert.match(ls.stdout, /served-flow/);
+      const inspect = await runCli(["flow-run", "inspect", run.id.slice(0, 8), "--json"], { env });
+      assert.equal(JSON.parse(inspect.stdout).flowRun.id, run.id);
+      assert.equal(existsSync(join(clientHome, "cairn.db")), false);
+
+      const unauthorized = await runCli(["flow-run", "ls"], { env: { ...env, CAIRN_API_KEY: "wrong" } });
+      assert.equal(unauthorized.code, 1);
+      assert.match(unauthorized.stderr, /the API key is missing or wrong\. Set CAIRN_API_KEY/);
+    } finally {
+      await server.close();
     }
   });
 });
