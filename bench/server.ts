@@ -29,6 +29,10 @@ else await main();
 async function serve(databaseUrl: string, home: string): Promise<void> {
   const server = await startServer({ settings: loadSettings({ env: { CAIRN_HOME: home, CAIRN_API_DATABASE_URL: databaseUrl } }), port: 0 });
   process.stdout.write(`${server.apiUrl}\n`);
+  process.on("SIGUSR2", () => {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`cpu ${(user + system) / 1000}\n`);
+  });
   process.once("SIGTERM", () => void server.close());
 }
 
@@ -56,22 +60,36 @@ async function client(url: string, count: number, startAt: number, prefix: strin
     if (i % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   await http.close();
-  process.stdout.write(`${Date.now() - started}\n`);
+  // When this client was done, and whether it was ready in time (it started late otherwise).
+  process.stdout.write(`${Date.now()} ${started - startAt}\n`);
 }
 
-/** Starts a server process on `databaseUrl`; resolves with its API URL and a stop function. */
-async function serverProcess(databaseUrl: string, home: string): Promise<{ url: string; stop: () => Promise<void> }> {
+/** Starts a server process on `databaseUrl`; resolves with its API URL, its CPU time so far, and a stop function. */
+async function serverProcess(
+  databaseUrl: string,
+  home: string,
+): Promise<{ url: string; cpuMs: () => Promise<number>; stop: () => Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", SELF, "--serve", databaseUrl, home], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
   const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.includes("\n")) resolve(out.trim());
+      if (out.includes("\n")) resolve(out.split("\n")[0]!.trim());
     });
     child.on("exit", (code) => reject(new Error(`the server exited (${code})`)));
   });
   return {
     url,
+    cpuMs: async () => {
+      const seen = [...out.matchAll(/cpu ([\d.]+)\n/g)].length;
+      child.kill("SIGUSR2");
+      let matches: RegExpMatchArray[] = [];
+      for (let i = 0; i < 200 && matches.length <= seen; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        matches = [...out.matchAll(/cpu ([\d.]+)\n/g)];
+      }
+      return Number(matches.at(-1)?.[1] ?? NaN);
+    },
     stop: () => new Promise((resolve) => { child.once("exit", () => resolve()); child.kill("SIGTERM"); }),
   };
 }
@@ -134,17 +152,23 @@ async function flowTimes(env: Record<string, string>): Promise<{ called: number;
 
 /** State changes per second with CLIENTS processes recording at once against `url`. */
 async function throughput(url: string): Promise<{ perSecond: number; wallMs: number }> {
-  const startAt = Date.now() + 2500; // every client process started and connected by then
+  const startAt = Date.now() + 5000; // every client process started by then (8 of them on 2 cores)
   const children = Array.from({ length: CLIENTS }, (_, i) =>
-    new Promise<number>((resolve, reject) => {
+    new Promise<{ end: number; late: number }>((resolve, reject) => {
       const child = spawn(process.execPath, ["--import", "tsx", SELF, "--client", url, String(RUNS_PER_CLIENT), String(startAt), `c${i}`], { stdio: ["ignore", "pipe", "inherit"] });
       let out = "";
       child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-      child.on("exit", (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`client ${i} exited ${code}`))));
+      child.on("exit", (code) => {
+        const [end, late] = out.trim().split(" ").map(Number);
+        if (code === 0) resolve({ end: end!, late: late! });
+        else reject(new Error(`client ${i} exited ${code}`));
+      });
     }),
   );
-  await Promise.all(children);
-  const wallMs = Date.now() - startAt;
+  const results = await Promise.all(children);
+  const late = Math.max(...results.map((r) => r.late));
+  if (late > 50) process.stderr.write(`warning: a client started ${late} ms late\n`);
+  const wallMs = Math.max(...results.map((r) => r.end)) - startAt;
   return { perSecond: (CLIENTS * RUNS_PER_CLIENT * 3) / (wallMs / 1000), wallMs };
 }
 
@@ -169,8 +193,12 @@ async function main(): Promise<void> {
       const db2 = await backend.database();
       const server2 = await serverProcess(db2.url, home);
       try {
+        const cpuBefore = await server2.cpuMs();
         const { perSecond, wallMs } = await throughput(server2.url);
-        throughputRows.push(`| ${backend.name} | ${Math.round(perSecond).toLocaleString("en")} | ${(wallMs / 1000).toFixed(1)} s |`);
+        const busy = ((await server2.cpuMs()) - cpuBefore) / wallMs;
+        throughputRows.push(
+          `| ${backend.name} | ${Math.round(perSecond).toLocaleString("en")} | ${(wallMs / 1000).toFixed(1)} s | ${(busy * 100).toFixed(0)}% |`,
+        );
       } finally {
         await server2.stop();
         await db2.drop();
@@ -193,10 +221,12 @@ and committed before the flow returns. µs per task run, engine included:
 ${flowRows.join("\n")}
 
 **Throughput: ${CLIENTS} client processes recording at once**, each ${RUNS_PER_CLIENT.toLocaleString("en")} task runs (an upsert,
-3 states and a log line each) through \`HttpClient\`, from the same instant until the last one's \`close()\` returned:
+3 states and a log line each) through \`HttpClient\`, from the same instant until the last one's \`close()\` returned.
+The clients and the server share this machine's cores: where the server is not busy all the time,
+the clients (building and sending their records) are what limits the figure.
 
-| database | state changes per second (all clients) | wall time |
-|---|---:|---:|
+| database | state changes per second (all clients) | wall time | server process CPU busy |
+|---|---:|---:|---:|
 ${throughputRows.join("\n")}
 `);
 }
