@@ -82,6 +82,24 @@ describe("HttpClient", () => {
     await client.close();
   });
 
+  test("result references are read a page at a time and forgotten over HTTP", async () => {
+    const client = new HttpClient({ url: server.apiUrl, apiKey: KEY });
+    const run = makeFlowRun();
+    const reference = (key: string) => JSON.stringify({ type: "reference", storageKey: key, storageBlockId: null, serializerType: "json", expiration: null });
+    client.recordFlowRun(run);
+    for (const key of ["k1", "k2", "k3"]) client.recordState(makeState("COMPLETED", { flowRunId: run.id }, { data: reference(key) }));
+    const first = await client.readResultReferences({ limit: 2 });
+    assert.deepEqual(first.references.map((r) => r.storageKey), ["k1", "k2"]);
+    assert.ok(first.next !== undefined && typeof first.next.seq === "number");
+    const second = await client.readResultReferences({ after: first.next, limit: 2 });
+    assert.deepEqual(second.references.map((r) => r.storageKey), ["k3"]);
+    assert.equal(second.next, undefined);
+    assert.equal(await client.forgetResultReferences([reference("k2")]), 1);
+    const all = await client.readResultReferences();
+    assert.deepEqual(all.references.map((r) => r.storageKey), ["k1", "k3"]);
+    await client.close();
+  });
+
   test("flushSync() returns false, at once, when this process serves the API (it would wait for itself)", async () => {
     const client = new HttpClient({ url: server.apiUrl, apiKey: KEY });
     client.recordFlowRun(makeFlowRun());

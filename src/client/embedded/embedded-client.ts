@@ -238,7 +238,7 @@ export class EmbeddedClient implements OrchestrationClient {
 
   async forgetResultReferences(data: readonly string[]): Promise<number> {
     this.#flushForRead();
-    return this.#service.forgetResultReferences(data);
+    return this.#writer.forgetResultReferencesSync(data);
   }
 
   async readStates(runId: string): Promise<StateRecord[]> {

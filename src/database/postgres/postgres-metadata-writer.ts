@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { reserveSequence } from "../sequence.js";
 import { deleteBatchIdsBefore, insertBatchId } from "../queries/batch-queries.js";
 import { crashRun, selectLastStateSeq } from "../queries/orphan-queries.js";
+import { forgetResultReferences } from "../result-references.js";
 import { insertLogs, insertStates, upsertFlowRuns, upsertTaskRuns } from "../queries/write-queries.js";
 import { flowRunToRow } from "../rows/flow-run-row.js";
 import { logToRow } from "../rows/log-row.js";
@@ -88,6 +89,10 @@ export class PostgresMetadataWriter implements MetadataWriter {
       }
       return marked;
     });
+  }
+
+  async forgetResultReferences(data: readonly string[]): Promise<number> {
+    return data.length === 0 ? 0 : forgetResultReferences(this.#db, data);
   }
 
   async pruneBatchIds(before: string): Promise<number> {

@@ -20,7 +20,7 @@ import {
   selectRunRowsByIdOrPrefix,
   selectTaskRuns,
 } from "../queries/run-queries.js";
-import { forgetResultReferences, readResultReferences } from "../result-references.js";
+import { readResultReferences } from "../result-references.js";
 import { flowRunFromRow } from "../rows/flow-run-row.js";
 import { logFromRow } from "../rows/log-row.js";
 import { stateFromRow } from "../rows/state-row.js";
@@ -150,7 +150,7 @@ export class MetadataService {
 
   /** Replaces these result references with the "pruned" marker; returns the rows changed. */
   async forgetResultReferences(data: readonly string[]): Promise<number> {
-    return forgetResultReferences(this.db, data);
+    return this.writer.forgetResultReferences(data);
   }
 
   /** The runs of `host` that are not final yet: the candidates for orphan detection. */

@@ -37,6 +37,11 @@ export interface MetadataWriter {
    * @returns how many runs it marked.
    */
   markRunsCrashed(crashes: readonly RunCrash[]): Promise<number>;
+  /**
+   * Replaces these result references (their exact JSON text) with the "pruned" marker in
+   * states and task runs, in one transaction; returns how many rows changed.
+   */
+  forgetResultReferences(data: readonly string[]): Promise<number>;
   /** Deletes the records of applied batch ids older than `before` (ISO text). */
   pruneBatchIds(before: string): Promise<number>;
 }

@@ -6,6 +6,8 @@ import { StatementCache } from "./statement-cache.js";
 import { isDataError } from "./write-failure.js";
 import { deleteBatchIdsBefore } from "../queries/batch-queries.js";
 import { crashRun, selectLastStateSeq } from "../queries/orphan-queries.js";
+import { replaceStateData, replaceTaskRunData } from "../queries/result-reference-queries.js";
+import { PRUNED_RESULT_JSON } from "../result-references.js";
 import { insertStates } from "../queries/write-queries.js";
 import { stateToRow } from "../rows/state-row.js";
 import type { CairnDatabase } from "../schema.js";
@@ -17,7 +19,9 @@ import { ALREADY_APPLIED, APPLIED, refusedOutcome, type WriteOutcome } from "../
 /**
  * The {@link MetadataWriter} of SQLite: every transaction runs synchronously
  * (`BEGIN IMMEDIATE`, better-sqlite3 prepared statements compiled once by Kysely), so no
- * other query on the shared connection can slip into it. The embedded client calls the
+ * other query on the shared connection can slip into it (an asynchronous Kysely
+ * transaction on a connection the server shares between requests would let a concurrent
+ * write run inside it). The embedded client calls the
  * synchronous methods from its write path; the server calls the asynchronous ones.
  *
  * @example
@@ -33,6 +37,7 @@ export class SqliteMetadataWriter implements MetadataWriter {
   readonly #cache: StatementCache;
   readonly #batches: BatchWriter;
   readonly #markCrashed: Database.Transaction<(crashes: readonly RunCrash[]) => number>;
+  readonly #forget: Database.Transaction<(data: readonly string[]) => number>;
 
   constructor(sqlite: Database.Database, db: Kysely<CairnDatabase>) {
     this.#sqlite = sqlite;
@@ -40,6 +45,14 @@ export class SqliteMetadataWriter implements MetadataWriter {
     this.#cache = new StatementCache(sqlite);
     this.#batches = new BatchWriter(sqlite, db, this.#cache);
     this.#markCrashed = sqlite.transaction((crashes: readonly RunCrash[]) => this.#crash(crashes));
+    this.#forget = sqlite.transaction((data: readonly string[]) => {
+      let changed = 0;
+      for (const from of data) {
+        changed += this.#cache.run(replaceStateData(db, from, PRUNED_RESULT_JSON).compile()).changes;
+        changed += this.#cache.run(replaceTaskRunData(db, from, PRUNED_RESULT_JSON).compile()).changes;
+      }
+      return changed;
+    });
   }
 
   /** The prepared-statement cache of this connection (shared with the embedded client). */
@@ -79,6 +92,15 @@ export class SqliteMetadataWriter implements MetadataWriter {
 
   async markRunsCrashed(crashes: readonly RunCrash[]): Promise<number> {
     return this.markRunsCrashedSync(crashes);
+  }
+
+  /** {@link MetadataWriter.forgetResultReferences}, synchronously, in one `BEGIN IMMEDIATE` transaction. */
+  forgetResultReferencesSync(data: readonly string[]): number {
+    return data.length === 0 ? 0 : this.#forget.immediate(data);
+  }
+
+  async forgetResultReferences(data: readonly string[]): Promise<number> {
+    return this.forgetResultReferencesSync(data);
   }
 
   async pruneBatchIds(before: string): Promise<number> {
