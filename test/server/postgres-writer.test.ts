@@ -21,6 +21,23 @@ after(async () => {
   await dropTestDatabase(testPostgresUrl(), url);
 });
 
+describe("opening PostgreSQL", () => {
+  test("a database that cannot be reached is a configuration error that names it, without the password", async () => {
+    const missing = new URL(testPostgresUrl());
+    missing.pathname = "/cairn_test_does_not_exist";
+    missing.password = "hunter2";
+    await assert.rejects(
+      openMetadataService({ databaseUrl: missing.toString(), secretKey: new SecretKeySource({ file: "", value: Buffer.alloc(32, 1).toString("base64") }) }),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, "CONFIGURATION_ERROR");
+        assert.match(err.message, /Could not connect to the PostgreSQL database of CAIRN_API_DATABASE_URL \(postgresql:\/\/postgres:\*{8}@.*cairn_test_does_not_exist\).*database "cairn_test_does_not_exist" does not exist/);
+        assert.doesNotMatch(err.message, /hunter2/);
+        return true;
+      },
+    );
+  });
+});
+
 describe("PostgresMetadataWriter", () => {
   test("writes a burst of every kind of row, and a batch id once", async () => {
     const run = makeFlowRun({ tags: ["a", "é ü"], parameters: '{"x":"\\"quoted\\""}' });

@@ -1,6 +1,8 @@
 import { BlockDocumentStore } from "../../blocks/block-document-store.js";
 import type { SecretKeySource } from "../../blocks/secrets/secret-key-source.js";
-import { parseDatabaseUrl } from "../../settings/index.js";
+import { sql } from "kysely";
+import { ConfigurationError } from "../../errors/configuration-error.js";
+import { parseDatabaseUrl, redactUrlPassword } from "../../settings/index.js";
 import { migrateToLatest } from "../migrate-to-latest.js";
 import { createPostgresKysely } from "../postgres/create-postgres-kysely.js";
 import { PostgresMetadataWriter } from "../postgres/postgres-metadata-writer.js";
@@ -56,6 +58,12 @@ export async function openMetadataService(options: OpenMetadataServiceOptions): 
       // Kysely's PostgreSQL adapter holds an advisory lock while it migrates: servers starting together wait.
       migrate: () => migrateToLatest(db),
     });
+    try {
+      await sql`select 1`.execute(db);
+    } catch (err) {
+      await service.close();
+      throw unreachableDatabase(location.url, err);
+    }
     return migrate ? migrated(service) : service;
   }
   const sqlite = createSqliteDatabase(location.path);
@@ -68,6 +76,16 @@ export async function openMetadataService(options: OpenMetadataServiceOptions): 
     migrate: () => migrateSqliteDatabase(sqlite, db),
   });
   return migrate ? migrated(service) : service;
+}
+
+/** A PostgreSQL database that cannot be reached: say which (without the password) and what to check. */
+function unreachableDatabase(url: string, cause: unknown): ConfigurationError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new ConfigurationError(
+    `Could not connect to the PostgreSQL database of CAIRN_API_DATABASE_URL (${redactUrlPassword(url)}): ${reason}. ` +
+      "Check that PostgreSQL runs there, that the database exists (CREATE DATABASE ...), and the user and password.",
+    { cause, context: { setting: "CAIRN_API_DATABASE_URL" } },
+  );
 }
 
 /** The service, its migrations applied; closed if they fail. */
