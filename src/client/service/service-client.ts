@@ -362,6 +362,8 @@ export class ServiceClient implements OrchestrationClient {
       })
       .finally(() => {
         this.#sending = undefined;
+        // Changes recorded while this send was ending wait for the next one.
+        if (!this.#closed && !this.#queue.isEmpty && this.#timer === undefined) this.#startTimer(this.#intervalMs);
       });
     return this.#sending;
   }
