@@ -53,18 +53,19 @@ describe("submit, map and futures (DESIGN §1)", () => {
 
   it("fails a task whose upstream future failed, naming the upstream task run", async () => {
     const broken = task(() => { throw new Error("upstream exploded"); });
-    const consumer = task((x: number) => x + 1);
     let called = false;
+    const consumer = task((x: number) => {
+      called = true;
+      return x + 1;
+    });
     const f = flow({ name: "upstream-flow" }, async () => {
       const a = broken.submit();
       const b = consumer.withOptions({ name: "consumer" }).submit(a as never);
-      const state = await b.wait();
-      called = false;
-      return state;
+      return b.wait();
     });
     const state = await t.engine.run(() => f.returnState());
     assert.equal(state.type, "FAILED");
-    assert.equal(called, false);
+    assert.equal(called, false, "the downstream function is never called");
     assert.match(state.message ?? "", /Upstream task run 'broken-0' did not complete/);
     assert.match(state.message ?? "", /upstream exploded/);
     const error: unknown = await state.result({ raiseOnFailure: false });

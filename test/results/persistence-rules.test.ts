@@ -170,19 +170,26 @@ describe("when results persist (DESIGN §3, the seed's quiz)", () => {
     assert.deepEqual(filesUnder(store.dir), []);
   });
 
-  it("a corrupted result file is refused with an error naming the key and the storage", async () => {
+  it("a corrupted or truncated result file is refused with an error naming the key and the storage", async () => {
     const store = storage("corrupt");
     const r = task({ resultStorage: store.block, cacheResultInMemory: false }, () => "precious");
     await t.engine.run(() => r());
     const [file] = filesUnder(store.dir);
     const path = join(store.dir, file!);
-    writeFileSync(path, readFileSync(path, "utf8").replace("cHJlY2lvdXM", "cHJlY2lvdXN"));
-    const text = readFileSync(path, "utf8");
-    writeFileSync(path, text.slice(0, text.length - 20));
-    await assert.rejects(
-      () => t.engine.run(() => readResult(file!, { storage: store.block })),
-      (err: Error) => err.message.includes(file!) && err.message.includes(store.dir),
-    );
+    const original = readFileSync(path, "utf8");
+    const namesKeyAndStorage = (err: Error): boolean => err.message.includes(file!) && err.message.includes(store.dir);
+
+    // One character of the data changed: the integrity hash no longer matches.
+    const dataAt = original.indexOf('"data":"') + '"data":"'.length;
+    const flipped = original[dataAt] === "A" ? "B" : "A";
+    writeFileSync(path, original.slice(0, dataAt) + flipped + original.slice(dataAt + 1));
+    await assert.rejects(() => t.engine.run(() => readResult(file!, { storage: store.block })),
+      (err: Error) => namesKeyAndStorage(err) && /integrity hash does not match/.test(err.message));
+
+    // Cut short, as an interrupted copy would leave it.
+    writeFileSync(path, original.slice(0, original.length - 20));
+    await assert.rejects(() => t.engine.run(() => readResult(file!, { storage: store.block })),
+      (err: Error) => namesKeyAndStorage(err) && /truncated/.test(err.message));
   });
 
   it("the metadata store never holds result data", async () => {
