@@ -37,6 +37,15 @@ export type StorageErrorCode = (typeof StorageErrorCode)[keyof typeof StorageErr
 /** What the storage was doing when it failed. */
 export type StorageOperation = "read" | "write" | "delete" | "exists" | "list";
 
+/** The verb messages use for each operation ("could not <verb> ..."). */
+export const OPERATION_VERB: Readonly<Record<StorageOperation, string>> = {
+  read: "read",
+  write: "write",
+  delete: "delete",
+  exists: "check",
+  list: "list",
+};
+
 /** Where a {@link StorageError} happened. */
 export interface StorageErrorDetails {
   /** The storage key (relative path) involved. */

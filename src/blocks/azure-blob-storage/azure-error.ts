@@ -1,6 +1,6 @@
-import { unreachableReason } from "../s3/network-error.js";
+import { unreachableReason } from "../network-error.js";
 import { SecretStr } from "../secret-str.js";
-import { StorageError, StorageErrorCode, type StorageOperation } from "../storage-error.js";
+import { OPERATION_VERB, StorageError, StorageErrorCode, type StorageOperation } from "../storage-error.js";
 
 /** How an {@link AzureBlobStorage} block authenticates, for messages that say what to check. */
 export type AzureAuthKind = "connectionString" | "accountKey" | "sasToken" | "credential" | "anonymous";
@@ -22,14 +22,6 @@ export interface AzureErrorSite {
   /** Secrets to scrub from any quoted server text. */
   secrets: readonly (SecretStr | undefined)[];
 }
-
-const VERB: Record<StorageOperation, string> = {
-  read: "read",
-  write: "write",
-  delete: "delete",
-  exists: "check",
-  list: "list",
-};
 
 /** The SAS permission letter each operation needs. */
 const SAS_PERMISSION: Record<StorageOperation, string> = {
@@ -90,7 +82,7 @@ export function toAzureStorageError(err: unknown, site: AzureErrorSite): Storage
   const status = azureHttpStatus(err);
   const { key, storage, container, accountUrl } = site;
   const k = JSON.stringify(key);
-  const verb = VERB[site.operation];
+  const verb = OPERATION_VERB[site.operation];
   const said = serviceMessage(err);
   const details = { key, storage, operation: site.operation, location: site.location };
   const make = (storageCode: StorageErrorCode, message: string): StorageError =>

@@ -1,6 +1,6 @@
 import { SecretStr } from "../secret-str.js";
-import { StorageError, StorageErrorCode, type StorageOperation } from "../storage-error.js";
-import { unreachableReason } from "./network-error.js";
+import { OPERATION_VERB, StorageError, StorageErrorCode, type StorageOperation } from "../storage-error.js";
+import { unreachableReason } from "../network-error.js";
 
 /** Where an S3 error happened, for {@link toS3StorageError}. */
 export interface S3ErrorSite {
@@ -28,14 +28,6 @@ const PERMISSION: Record<StorageOperation, string> = {
   delete: "s3:DeleteObject",
   exists: "s3:GetObject (HeadObject)",
   list: "s3:ListBucket",
-};
-
-const VERB: Record<StorageOperation, string> = {
-  read: "read",
-  write: "write",
-  delete: "delete",
-  exists: "check",
-  list: "list",
 };
 
 interface SdkErrorShape {
@@ -79,7 +71,7 @@ export function toS3StorageError(err: unknown, site: S3ErrorSite): StorageError 
   const status = s3HttpStatus(err);
   const { key, storage, bucket, endpoint } = site;
   const k = JSON.stringify(key);
-  const verb = VERB[site.operation];
+  const verb = OPERATION_VERB[site.operation];
   const details = { key, storage, operation: site.operation, location: site.location };
   const make = (code: StorageErrorCode, message: string): StorageError =>
     new StorageError(code, SecretStr.redact(message, site.secrets), details, { cause: err });
