@@ -10,7 +10,7 @@ import { currentEngine } from "./engine.js";
 import type { FlowDefinition } from "./flow.js";
 import { bindParameters, parametersJson } from "./parameters.js";
 import { runScope, type FlowRunContext } from "./run-context.js";
-import { createRunLogger } from "./run-logger.js";
+import { RunLogger } from "./run-logger.js";
 import { FlowRunRecorder, TaskRunRecorder } from "./run-recorder.js";
 import { runAttempts } from "./run-attempts.js";
 import { finalStateFor } from "./return-value.js";
@@ -64,7 +64,7 @@ export async function runFlow<T>(definition: FlowDefinition, args: unknown[]): P
   recorder.setState(Pending());
   engine.activeRuns.set(id, recorder);
   const label = `Flow run '${name}'`;
-  const logger = createRunLogger(engine.logSink, "cairn.flow_runs", label, { flowRunId: id, taskRunId: null });
+  const logger = new RunLogger(engine.logSink, "cairn.flow_runs", label, id, null);
   logger.info(`Beginning flow run '${name}' for flow '${definition.name}'`);
 
   const context: FlowRunContext = {

@@ -60,13 +60,3 @@ export class RunLogger {
     }
   }
 }
-
-/** Builds a run logger for one run. `label` prefixes console lines, e.g. `Task run 'extract-0'`. */
-export function createRunLogger(
-  sink: LogSink,
-  name: string,
-  label: string,
-  ids: { flowRunId: string | null; taskRunId: string | null },
-): RunLogger {
-  return new RunLogger(sink, name, label, ids.flowRunId, ids.taskRunId);
-}

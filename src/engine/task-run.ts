@@ -6,11 +6,10 @@ import { createResult, type ResultOwner } from "../results/create-result.js";
 import { Cached, Failed, Pending } from "../states/constructors.js";
 import type { BaseResult } from "../results/base-result.js";
 import { computeCacheKey, isCachingTask, lookupCache } from "./task-cache.js";
-import type { RunLogger } from "./run-logger.js";
 import type { State } from "../states/state.js";
 import { currentEngine, type Engine } from "./engine.js";
 import { runScope, type FlowRunContext, type RunScope, type TaskRunContext } from "./run-context.js";
-import { createRunLogger } from "./run-logger.js";
+import { RunLogger } from "./run-logger.js";
 import { TaskRunRecorder } from "./run-recorder.js";
 import { runAttempts, errorMessage } from "./run-attempts.js";
 import { finalStateFor } from "./return-value.js";
@@ -154,7 +153,7 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
   const { definition, engine, flow, recorder } = prepared;
   const row = recorder.row;
   const label = `Task run '${row.name}'`;
-  const logger = createRunLogger(engine.logSink, "cairn.task_runs", label, { flowRunId: row.flowRunId, taskRunId: row.id });
+  const logger = new RunLogger(engine.logSink, "cairn.task_runs", label, row.flowRunId, row.id);
 
   let state: State<T>;
   const args = hasFutures(rawArgs) ? await resolveFutures(rawArgs) : (rawArgs as unknown[]);
