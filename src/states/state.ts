@@ -113,7 +113,7 @@ export class State<T = unknown> {
     return new FailedRunError(this.type, this.message ?? `The run ended in state ${this.name} (${this.type}).`);
   }
 
-  /** A copy of this state with some fields replaced (a new id and the same timestamp unless given). */
+  /** A copy of this state with some fields replaced; it gets a new id, and the current time unless a timestamp is given. */
   copy(changes: Partial<{ name: string; message: string | undefined; data: BaseResult<T> | undefined; stateDetails: StateDetails; timestamp: Date }>): State<T> {
     return new State<T>(this.type, {
       name: changes.name ?? this.name,
