@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { LocalFileSystem } from "../blocks/local-file-system/local-file-system.js";
 import type { ResolvedStorage, StorageBlockResolver } from "../blocks/storage-block-resolver.js";
 import type { WritableFileSystem } from "../blocks/writable-file-system.js";
@@ -6,6 +5,7 @@ import type { ResultSerializerOption, ResultStorageOption } from "../engine/opti
 import { isBytesSerializer, resolveSerializer, SerializationError, type Serializer } from "../serializers/index.js";
 import { encodeBase64ResultBlob } from "./blob/base64-blob.js";
 import type { Settings } from "../settings/index.js";
+import { randomHex } from "../utils/random-pool.js";
 import { PersistedResult } from "./persisted-result.js";
 import { encodePersistedResultBlob, PersistedResultBlob } from "./result-blob.js";
 
@@ -81,7 +81,7 @@ export class ResultStore {
       if (error instanceof SerializationError) throw error.withSubject(request.subject);
       throw error;
     }
-    const key = request.key ?? randomBytes(16).toString("hex");
+    const key = request.key ?? randomHex(16);
     await storage.writePath(key, file);
     return new PersistedResult<T>({
       storageKey: key,

@@ -1,13 +1,9 @@
-import { randomFillSync } from "node:crypto";
+import { HEX_BYTE as hex, randomPool as pool, takeRandomBytes } from "./random-pool.js";
 
-const POOL_SIZE = 16 * 256;
-const pool = Buffer.alloc(POOL_SIZE);
-let poolOffset = POOL_SIZE;
 let lastMs = 0;
 let counter = 0;
 let prefixMs = -1;
 let prefix = "";
-const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /**
  * A time-ordered UUID (version 7, RFC 9562): 48 bits of milliseconds, a 12-bit counter
@@ -34,12 +30,7 @@ export function uuid7(): string {
     lastMs = ms;
     counter = 0;
   }
-  if (poolOffset + 8 > POOL_SIZE) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const r = poolOffset;
-  poolOffset += 8;
+  const r = takeRandomBytes(8);
   if (ms !== prefixMs) {
     const t = ms.toString(16).padStart(12, "0");
     prefix = `${t.slice(0, 8)}-${t.slice(8, 12)}-`;
