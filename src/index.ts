@@ -54,7 +54,7 @@ export {
 } from "./serializers/index.js";
 
 // Storage blocks
-export type { WritableFileSystem, StoredPathInfo } from "./blocks/writable-file-system.js";
+export type { WritableFileSystem, StoredPathInfo, PathReader, PathWriter } from "./blocks/writable-file-system.js";
 export { LocalFileSystem, type LocalFileSystemOptions } from "./blocks/local-file-system/local-file-system.js";
 export { StorageError, isStorageError, StorageErrorCode } from "./blocks/storage-error.js";
 export { S3 } from "./blocks/s3/s3.js";

@@ -11,6 +11,37 @@ export interface StoredPathInfo {
 }
 
 /**
+ * An object opened for reading in parts (see {@link WritableFileSystem.openReader}):
+ * large results are checked and decoded a few megabytes at a time instead of being
+ * held whole in memory next to their decoded bytes.
+ */
+export interface PathReader {
+  /** The object's size in bytes when it was opened. */
+  readonly size: number;
+  /**
+   * Reads up to `length` bytes at `position` of the object into `into` at `offset`;
+   * resolves to the number read (0 past the end). Failures are `StorageError`s.
+   */
+  read(into: Uint8Array, offset: number, length: number, position: number): Promise<number>;
+  /** Releases the object (idempotent). */
+  close(): Promise<void>;
+}
+
+/**
+ * A new object being written in parts (see {@link WritableFileSystem.openWriter}).
+ * Nothing is visible under the key until {@link PathWriter.commit}; then the whole
+ * object is, at once.
+ */
+export interface PathWriter {
+  /** Writes `bytes` at `position` of the new object; parts may come in any order. Failures are `StorageError`s. */
+  write(bytes: Uint8Array, position: number): Promise<void>;
+  /** Publishes what was written under the key, replacing any previous object atomically. */
+  commit(): Promise<void>;
+  /** Discards what was written (idempotent; a no-op after commit). */
+  abort(): Promise<void>;
+}
+
+/**
  * A storage block that results are written to and read from: a local folder, an S3
  * bucket prefix, an Azure container, ...
  *
@@ -46,6 +77,18 @@ export interface WritableFileSystem {
    * needed. Concurrent writers to one key: the last to finish wins, whole.
    */
   writePath(path: string, bytes: Uint8Array): Promise<void>;
+
+  /**
+   * Optional: opens the object at `path` to read it in parts (same errors as
+   * {@link readPath}). Close the reader when done.
+   */
+  openReader?(path: string): Promise<PathReader>;
+
+  /**
+   * Optional: starts writing a new object at `path` in parts, with the same guarantees
+   * as {@link writePath} once committed. Commit or abort the writer.
+   */
+  openWriter?(path: string): Promise<PathWriter>;
 
   /** Deletes the object at `path`; resolves as well when there was none (idempotent). */
   deletePath?(path: string): Promise<void>;

@@ -1,13 +1,29 @@
 import { LocalFileSystem } from "../blocks/local-file-system/local-file-system.js";
 import type { ResolvedStorage, StorageBlockResolver } from "../blocks/storage-block-resolver.js";
-import type { WritableFileSystem } from "../blocks/writable-file-system.js";
+import type { PathWriter, WritableFileSystem } from "../blocks/writable-file-system.js";
 import type { ResultSerializerOption, ResultStorageOption } from "../engine/options.js";
 import { isBytesSerializer, resolveSerializer, SerializationError, type Serializer } from "../serializers/index.js";
-import { encodeBase64ResultBlob } from "./blob/base64-blob.js";
+import { encodeBase64ResultBlob, type Base64BlobInput } from "./blob/base64-blob.js";
+import { writeBase64ResultBlob } from "./blob/base64-blob-stream.js";
 import type { Settings } from "../settings/index.js";
 import { randomHex } from "../utils/random-pool.js";
 import { PersistedResult } from "./persisted-result.js";
 import { encodePersistedResultBlob, PersistedResultBlob } from "./result-blob.js";
+
+/** Binary results of at least this many bytes are written in parts when the storage can (see `WritableFileSystem.openWriter`). */
+const STREAM_WRITE_MIN_BYTES = 256 * 1024;
+
+/** Streams a base64 blob through a new writer: committed when whole, aborted on any failure. */
+async function writeInParts(opening: Promise<PathWriter>, blob: Base64BlobInput): Promise<void> {
+  const writer = await opening;
+  try {
+    await writeBase64ResultBlob(writer, blob);
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+  await writer.commit();
+}
 
 /** How one result is to be written. */
 export interface PersistRequest {
@@ -67,12 +83,12 @@ export class ResultStore {
   async persist<T>(value: T, request: PersistRequest): Promise<PersistedResult<T>> {
     const serializer = this.resolveSerializer(request.resultSerializer);
     const { storage, blockId } = await this.resolveStorage(request.resultStorage);
-    let file: Uint8Array;
+    let file: Uint8Array | undefined;
+    let bytes: Uint8Array | undefined;
     try {
       if (isBytesSerializer(serializer) && serializer.dataEncoding === "base64") {
         // Binary formats: base64-encoded and hashed straight into the file's bytes.
-        const bytes = await serializer.dumpsBytes(value);
-        file = encodeBase64ResultBlob({ serializer: serializer.toConfig(), bytes, expiration: request.expiration });
+        bytes = await serializer.dumpsBytes(value);
       } else {
         const data = await serializer.dumps(value);
         file = encodePersistedResultBlob(PersistedResultBlob.create({ serializer, data, expiration: request.expiration }));
@@ -82,7 +98,16 @@ export class ResultStore {
       throw error;
     }
     const key = request.key ?? randomHex(16);
-    await storage.writePath(key, file);
+    if (bytes === undefined) {
+      await storage.writePath(key, file!);
+    } else {
+      const blob = { serializer: serializer.toConfig(), bytes, expiration: request.expiration };
+      if (bytes.byteLength >= STREAM_WRITE_MIN_BYTES && storage.openWriter !== undefined) {
+        await writeInParts(storage.openWriter(key), blob);
+      } else {
+        await storage.writePath(key, encodeBase64ResultBlob(blob));
+      }
+    }
     return new PersistedResult<T>({
       storageKey: key,
       storageBlockId: blockId,

@@ -208,6 +208,62 @@ void describe("LocalFileSystem", () => {
     assert.equal(n, 3000);
   });
 
+  void it("openWriter shows nothing under the key until commit, then the whole file; abort leaves nothing", async () => {
+    for (const fsync of [false, true]) {
+      const base = await freshDir();
+      const storage = new LocalFileSystem({ basepath: base, fsync });
+      await storage.writePath("a/k", bytesOf("old"));
+      const writer = await storage.openWriter("a/k");
+      await writer.write(bytesOf("world"), 6);
+      await writer.write(bytesOf("hello "), 0);
+      assert.equal(Buffer.from(await storage.readPath("a/k")).toString(), "old", "the old file stays until commit");
+      await writer.commit();
+      assert.equal(Buffer.from(await storage.readPath("a/k")).toString(), "hello world");
+      assert.deepEqual((await allFiles(join(base, "a"))).sort(), ["k"], "no temporary file is left");
+
+      const dropped = await storage.openWriter("b/new");
+      await dropped.write(bytesOf("partial"), 0);
+      await dropped.abort();
+      await dropped.abort();
+      assert.equal(await storage.exists("b/new"), false);
+      assert.deepEqual(await allFiles(join(base, "b")), [], "abort removes the temporary file");
+    }
+  });
+
+  void it("openReader reads by position and reports the size; a missing key or a directory is a clear error", async () => {
+    const storage = new LocalFileSystem({ basepath: await freshDir() });
+    await storage.writePath("d/k", bytesOf("0123456789"));
+    const reader = await storage.openReader("d/k");
+    try {
+      assert.equal(reader.size, 10);
+      const into = Buffer.alloc(4);
+      assert.equal(await reader.read(into, 0, 4, 3), 4);
+      assert.equal(into.toString(), "3456");
+      assert.equal(await reader.read(into, 0, 4, 10), 0);
+    } finally {
+      await reader.close();
+      await reader.close();
+    }
+    await assert.rejects(storage.openReader("d/missing"), (err: unknown) =>
+      isStorageError(err, StorageErrorCode.NotFound) && err.message.includes('"d/missing"') && err.message.includes(storage.describe()));
+    await assert.rejects(storage.openReader("d"), (err: unknown) => isStorageError(err) && err.message.includes('"d"'));
+    await assert.rejects(storage.openWriter("../out"), (err: unknown) => isStorageError(err, StorageErrorCode.InvalidKey));
+  });
+
+  void it("openReader follows a symbolic link inside the base and refuses one leading outside", async () => {
+    const dir = await freshDir();
+    const base = join(dir, "base");
+    const storage = new LocalFileSystem({ basepath: base });
+    await storage.writePath("real", bytesOf("inside"));
+    await writeFile(join(dir, "secret"), "outside");
+    await symlink(join(base, "real"), join(base, "alias"));
+    await symlink(join(dir, "secret"), join(base, "escape"));
+    const reader = await storage.openReader("alias");
+    assert.equal(reader.size, 6);
+    await reader.close();
+    await assert.rejects(storage.openReader("escape"), (err: unknown) => isStorageError(err, StorageErrorCode.InvalidKey));
+  });
+
   void it("measures small writes and reads (diagnostic, not asserted)", async (t) => {
     for (const fsync of [false, true]) {
       const storage = new LocalFileSystem({ basepath: await freshDir(), fsync });

@@ -63,7 +63,7 @@ export async function writeFileAtomic(
 }
 
 /** fsyncs a directory so a rename inside it is durable (a no-op where unsupported). */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, "r");

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { lstat, readFile, stat, unlink } from "node:fs/promises";
+import { lstat, open, readFile, stat, unlink, type FileHandle } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { z } from "zod";
 import { ConfigurationError } from "../../errors/configuration-error.js";
@@ -7,11 +7,13 @@ import { Block } from "../block.js";
 import { parseBlockFields } from "../block-fields.js";
 import { StorageError, StorageErrorCode, type StorageOperation } from "../storage-error.js";
 import { parseStorageKey } from "../storage-key.js";
-import type { StoredPathInfo, WritableFileSystem } from "../writable-file-system.js";
+import type { PathReader, PathWriter, StoredPathInfo, WritableFileSystem } from "../writable-file-system.js";
 import { writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
 import { BaseDirectory } from "./base-directory.js";
 import { osErrorCode, toStorageError } from "./fs-error.js";
 import { listFiles } from "./list-files.js";
+import { LocalPathReader } from "./local-path-reader.js";
+import { LocalPathWriter } from "./local-path-writer.js";
 import { fileOperationLimiter } from "./operation-limiter.js";
 import { resolveBasepath } from "./resolve-basepath.js";
 
@@ -43,6 +45,12 @@ const configSchema = z.object({
 
 // Undefined where the platform has no O_NOFOLLOW (Windows): every read then checks realpath.
 const NOFOLLOW: number | undefined = constants.O_NOFOLLOW;
+
+/** ELOOP (EMLINK on BSDs): O_NOFOLLOW met a symbolic link, to be followed only if it stays inside. */
+function isSymlinkRefusal(err: unknown): boolean {
+  const code = osErrorCode(err);
+  return code === "ELOOP" || code === "EMLINK";
+}
 
 interface Location {
   key: string;
@@ -169,6 +177,46 @@ export class LocalFileSystem extends Block implements WritableFileSystem {
     return writeFileAtomic(loc.dir, loc.name, bytes, options);
   }
 
+  /** {@inheritDoc WritableFileSystem.openReader} */
+  async openReader(path: string): Promise<PathReader> {
+    const loc = this.#locate(path, "read");
+    const release = await fileOperationLimiter.acquire();
+    let handle: FileHandle | undefined;
+    try {
+      await this.#ensureDir(loc, "read", false);
+      handle = await this.#openFile(loc);
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read`), { code: "EISDIR" });
+      return new LocalPathReader(handle, stats.size, release, (err) => this.#wrap(err, loc, "read"));
+    } catch (err) {
+      await handle?.close().catch(() => undefined);
+      release();
+      throw await this.#wrap(err, loc, "read");
+    }
+  }
+
+  /** {@inheritDoc WritableFileSystem.openWriter} */
+  async openWriter(path: string): Promise<PathWriter> {
+    const loc = this.#locate(path, "write");
+    const release = await fileOperationLimiter.acquire();
+    const options = { fsync: this.fsync, onDone: release, wrap: (err: unknown) => this.#wrap(err, loc, "write") };
+    try {
+      await this.#ensureDir(loc, "write", true);
+      try {
+        return await LocalPathWriter.open(loc.dir, loc.name, options);
+      } catch (err) {
+        if (osErrorCode(err) !== "ENOENT") throw err;
+        // The directory was removed since it was verified: forget and create it again.
+        this.#base.forget();
+        await this.#ensureDir(loc, "write", true);
+        return await LocalPathWriter.open(loc.dir, loc.name, options);
+      }
+    } catch (err) {
+      release();
+      throw await this.#wrap(err, loc, "write");
+    }
+  }
+
   /** {@inheritDoc WritableFileSystem.deletePath} */
   async deletePath(path: string): Promise<void> {
     const loc = this.#locate(path, "delete");
@@ -238,10 +286,19 @@ export class LocalFileSystem extends Block implements WritableFileSystem {
     try {
       return await readFile(loc.file, { flag: constants.O_RDONLY | NOFOLLOW });
     } catch (err) {
-      // ELOOP (EMLINK on BSDs): the key is a symbolic link; follow it only if it stays inside.
-      const code = osErrorCode(err);
-      if (code !== "ELOOP" && code !== "EMLINK") throw err;
+      if (!isSymlinkRefusal(err)) throw err;
       return readFile(await this.#realInside(loc, "read"));
+    }
+  }
+
+  /** Opens the key's file for reading, following a symbolic link only if it stays inside the base. */
+  async #openFile(loc: Location): Promise<FileHandle> {
+    if (NOFOLLOW === undefined) return open(await this.#realInside(loc, "read"), "r");
+    try {
+      return await open(loc.file, constants.O_RDONLY | NOFOLLOW);
+    } catch (err) {
+      if (!isSymlinkRefusal(err)) throw err;
+      return open(await this.#realInside(loc, "read"), "r");
     }
   }
 

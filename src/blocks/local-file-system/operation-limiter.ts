@@ -23,19 +23,33 @@ export class OperationLimiter {
 
   /** Runs `fn` once fewer than `max` operations are active. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Waits for a slot and returns the function that gives it back (call it exactly once),
+   * for operations that outlive one call, such as an open file read in parts.
+   */
+  async acquire(): Promise<() => void> {
     if (this.#active >= this.#max) {
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     } else {
       this.#active++;
     }
-    try {
-      return await fn();
-    } finally {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       const next = this.#waiting.shift();
       // Hand the slot over directly, so `#active` stays unchanged.
       if (next === undefined) this.#active--;
       else next();
-    }
+    };
   }
 }
 

@@ -11,12 +11,14 @@ import { ResultIntegrityError } from "./result-integrity-error.js";
 const ENCODE_CHUNK = 3 * 256 * 1024;
 const DECODE_CHUNK = 4 * 256 * 1024;
 const PLACEHOLDER = `sha256-${"A".repeat(43)}=`;
-const DATA_MARKER = Buffer.from(',"data":"', "latin1");
+/** What precedes `data`'s value in a compact blob. */
+export const DATA_MARKER = Buffer.from(',"data":"', "latin1");
 
 /** The blob fields other than `data` and `integrity`, in file order. */
-type HeadFields = Omit<PersistedResultBlob, "integrity" | "data">;
+export type HeadFields = Omit<PersistedResultBlob, "integrity" | "data">;
 
-function hashHead(fields: HeadFields): ReturnType<typeof createHash> {
+/** A SHA-256 hash that has taken in the blob's canonical head and the newline: `data` goes next. */
+export function hashHead(fields: HeadFields): ReturnType<typeof createHash> {
   const hash = createHash("sha256");
   hash.update(
     canonicalJson({
@@ -32,6 +34,48 @@ function hashHead(fields: HeadFields): ReturnType<typeof createHash> {
   return hash;
 }
 
+/** What a base64 blob is made of: the serializer's bytes and its config. */
+export interface Base64BlobInput {
+  serializer: SerializerConfig;
+  bytes: Uint8Array;
+  expiration: Date | null;
+  createdAt?: Date;
+}
+
+/** Everything before `data`, with a placeholder where the integrity hash goes. */
+export interface Base64BlobHead {
+  fields: HeadFields;
+  /** The file's text up to and including `"data":"`. */
+  prefix: string;
+  /** Its length in UTF-8 bytes. */
+  prefixBytes: number;
+  /** The byte offset of the integrity hash (a fixed-length string) in the prefix. */
+  integrityAt: number;
+}
+
+/** The closing quote, brace and newline after `data`. */
+export const BLOB_TAIL = Buffer.from('"}\n', "latin1");
+
+/** Builds the head of a format-1 blob whose `data` is base64. */
+export function base64BlobHead(input: Base64BlobInput): Base64BlobHead {
+  const serializer = JSON.parse(JSON.stringify(input.serializer)) as SerializerConfig;
+  const fields: HeadFields = {
+    cairn: RESULT_BLOB_FORMAT_VERSION,
+    serializer,
+    expiration: input.expiration?.toISOString() ?? null,
+    createdAt: (input.createdAt ?? new Date()).toISOString(),
+    cairnVersion: cairnVersion(),
+  };
+  const head = JSON.stringify({ ...fields, integrity: PLACEHOLDER });
+  const prefix = `${head.slice(0, -1)},"data":"`;
+  return {
+    fields,
+    prefix,
+    prefixBytes: Buffer.byteLength(prefix, "utf8"),
+    integrityAt: Buffer.byteLength(head.slice(0, head.indexOf(PLACEHOLDER)), "utf8"),
+  };
+}
+
 /**
  * Writes the bytes of a format-1 blob whose `data` is `base64(bytes)`, without ever
  * building that base64 text as one string: it is encoded in chunks straight into the
@@ -43,37 +87,19 @@ function hashHead(fields: HeadFields): ReturnType<typeof createHash> {
  * const file = encodeBase64ResultBlob({ serializer: s.toConfig(), bytes: await s.dumpsBytes(v), expiration: null });
  * ```
  */
-export function encodeBase64ResultBlob(input: {
-  serializer: SerializerConfig;
-  bytes: Uint8Array;
-  expiration: Date | null;
-  createdAt?: Date;
-}): Uint8Array {
-  const serializer = JSON.parse(JSON.stringify(input.serializer)) as SerializerConfig;
-  const fields: HeadFields = {
-    cairn: RESULT_BLOB_FORMAT_VERSION,
-    serializer,
-    expiration: input.expiration?.toISOString() ?? null,
-    createdAt: (input.createdAt ?? new Date()).toISOString(),
-    cairnVersion: cairnVersion(),
-  };
-  const head = JSON.stringify({ ...fields, integrity: PLACEHOLDER });
-  const prefix = `${head.slice(0, -1)},"data":"`;
-  const prefixBytes = Buffer.byteLength(prefix, "utf8");
+export function encodeBase64ResultBlob(input: Base64BlobInput): Uint8Array {
+  const head = base64BlobHead(input);
   const input8 = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
   const dataLength = Math.ceil(input8.length / 3) * 4;
-  const out = Buffer.allocUnsafe(prefixBytes + dataLength + 3);
-  out.write(prefix, 0, "utf8");
-  let at = prefixBytes;
+  const out = Buffer.allocUnsafe(head.prefixBytes + dataLength + BLOB_TAIL.length);
+  out.write(head.prefix, 0, "utf8");
+  let at = head.prefixBytes;
   for (let i = 0; i < input8.length; i += ENCODE_CHUNK) {
     at += out.write(input8.subarray(i, i + ENCODE_CHUNK).toString("base64"), at, "latin1");
   }
-  out[at++] = 0x22; // "
-  out[at++] = 0x7d; // }
-  out[at] = 0x0a; // newline
-  const integrity = `sha256-${hashHead(fields).update(out.subarray(prefixBytes, prefixBytes + dataLength)).digest("base64")}`;
-  const integrityAt = Buffer.byteLength(head.slice(0, head.indexOf(PLACEHOLDER)), "utf8");
-  out.write(integrity, integrityAt, "latin1");
+  BLOB_TAIL.copy(out, at);
+  const integrity = `sha256-${hashHead(head.fields).update(out.subarray(head.prefixBytes, head.prefixBytes + dataLength)).digest("base64")}`;
+  out.write(integrity, head.integrityAt, "latin1");
   return out;
 }
 
@@ -103,6 +129,27 @@ export function decodeBase64ResultBlob(
   const marker = buf.lastIndexOf(DATA_MARKER, dataEnd);
   if (marker < 0) return undefined;
   const dataStart = marker + DATA_MARKER.length;
+  const fields = parseBase64BlobHead(buf, marker, wantsBytes);
+  if (fields === undefined) return undefined;
+  const data = buf.subarray(dataStart, dataEnd);
+  if (data.length % 4 !== 0) return undefined;
+  const computed = `sha256-${hashHead(fields).update(data).digest("base64")}`;
+  checkIntegrity(fields.integrity, computed, source);
+  const padding = data.length > 0 && data[data.length - 1] === 0x3d ? (data[data.length - 2] === 0x3d ? 2 : 1) : 0;
+  const out = Buffer.allocUnsafe((data.length / 4) * 3 - padding);
+  let at = 0;
+  for (let i = 0; i < data.length; i += DECODE_CHUNK) {
+    at += out.write(data.toString("latin1", i, Math.min(i + DECODE_CHUNK, data.length)), at, "base64");
+  }
+  return { fields, bytes: out.subarray(0, at) };
+}
+
+/** The head fields of a compact format-1 blob, from its bytes before `,"data":"` at `marker`, if its serializer `wantsBytes`. */
+export function parseBase64BlobHead(
+  buf: Buffer,
+  marker: number,
+  wantsBytes: (serializer: SerializerConfig) => boolean,
+): Omit<PersistedResultBlob, "data"> | undefined {
   let head: Record<string, unknown>;
   try {
     head = JSON.parse(`${buf.toString("utf8", 0, marker)}}`) as Record<string, unknown>;
@@ -111,24 +158,14 @@ export function decodeBase64ResultBlob(
   }
   if (head["cairn"] !== RESULT_BLOB_FORMAT_VERSION || "data" in head) return undefined;
   const parsed = blobV1Schema.safeParse({ ...head, data: "" });
-  if (!parsed.success) return undefined;
-  const fields = parsed.data;
-  if (!wantsBytes(fields.serializer)) return undefined;
-  const data = buf.subarray(dataStart, dataEnd);
-  if (data.length % 4 !== 0) return undefined;
-  const computed = `sha256-${hashHead(fields).update(data).digest("base64")}`;
-  if (computed !== fields.integrity) {
-    throw new ResultIntegrityError(
-      `its integrity hash does not match its content (stored ${fields.integrity}, computed ${computed})`,
-      source,
-    );
+  if (!parsed.success || !wantsBytes(parsed.data.serializer)) return undefined;
+  const { data: _unused, ...fields } = parsed.data;
+  return fields;
+}
+
+/** Throws the integrity error unless the stored and computed hashes match. */
+export function checkIntegrity(stored: string, computed: string, source: ResultBlobSource): void {
+  if (computed !== stored) {
+    throw new ResultIntegrityError(`its integrity hash does not match its content (stored ${stored}, computed ${computed})`, source);
   }
-  const padding = data.length > 0 && data[data.length - 1] === 0x3d ? (data[data.length - 2] === 0x3d ? 2 : 1) : 0;
-  const out = Buffer.allocUnsafe((data.length / 4) * 3 - padding);
-  let at = 0;
-  for (let i = 0; i < data.length; i += DECODE_CHUNK) {
-    at += out.write(data.toString("latin1", i, Math.min(i + DECODE_CHUNK, data.length)), at, "base64");
-  }
-  const { data: _unused, ...rest } = fields;
-  return { fields: rest, bytes: out.subarray(0, at) };
 }

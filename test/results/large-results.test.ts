@@ -1,0 +1,85 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LocalFileSystem, readResult, task, type PersistedResult, type WritableFileSystem } from "../../src/index.js";
+import { ResultIntegrityError } from "../../src/results/blob/result-integrity-error.js";
+import { createTestEngine, type TestEngine } from "../../src/testing/index.js";
+import { decodeAll, filesUnder } from "./helpers.js";
+
+let t: TestEngine;
+before(() => {
+  t = createTestEngine();
+});
+after(async () => {
+  await t.cleanup();
+});
+
+/** About 2.4 MB of msgpack: large enough to be written and read in parts. */
+function largeValue(): { samples: Float64Array; rows: Array<{ i: number; s: string }> } {
+  const samples = new Float64Array(250_000).map((_, i) => Math.sin(i));
+  return { samples, rows: Array.from({ length: 20_000 }, (_, i) => ({ i, s: `row-${i}` })) };
+}
+
+describe("large results on local storage (written and read in parts)", () => {
+  it("persist a blob any reader decodes, and read back equal, also after the in-memory copy is gone", async () => {
+    const basepath = join(t.home, "large-1");
+    const storage = new LocalFileSystem({ basepath });
+    const value = largeValue();
+    const big = task({ persistResult: true, resultStorage: storage, cacheResultInMemory: false }, () => value);
+    const state = await t.engine.run(() => big.returnState());
+    const ref = state.data as PersistedResult;
+    assert.deepEqual(filesUnder(basepath), [ref.storageKey], "one file, no temporary left");
+    assert.deepEqual(await decodeAll(basepath), [value], "the seed's general reader decodes it");
+    assert.deepEqual(await t.engine.run(() => readResult(ref.storageKey, { storage })), value);
+    assert.deepEqual(await ref.get(), value);
+  });
+
+  it("refuse a large result with a flipped byte or a cut end, naming key and storage", async () => {
+    const basepath = join(t.home, "large-2");
+    const storage = new LocalFileSystem({ basepath });
+    const big = task({ persistResult: true, resultStorage: storage }, () => largeValue());
+    const key = ((await t.engine.run(() => big.returnState())).data as PersistedResult).storageKey;
+    const file = join(basepath, key);
+    const original = readFileSync(file);
+    const flipped = Buffer.from(original);
+    flipped[1_500_000] = flipped[1_500_000] === 0x41 ? 0x42 : 0x41;
+    writeFileSync(file, flipped);
+    const named = (reason: RegExp) => (err: unknown) =>
+      err instanceof ResultIntegrityError && reason.test(err.message) && err.message.includes(key) && err.message.includes(storage.describe());
+    await assert.rejects(t.engine.run(() => readResult(key, { storage })), named(/integrity hash does not match/));
+    writeFileSync(file, original.subarray(0, 1_000_000));
+    await assert.rejects(t.engine.run(() => readResult(key, { storage })), (err: unknown) =>
+      err instanceof ResultIntegrityError && err.message.includes(key));
+  });
+
+  it("fail the run and leave no file when the storage fails mid-write", async () => {
+    const basepath = join(t.home, "large-3");
+    const local = new LocalFileSystem({ basepath });
+    let parts = 0;
+    // A fault-injecting wrapper (named as such): the third part written fails like a full disk.
+    const failingStorage: WritableFileSystem = {
+      blockTypeSlug: "local-file-system",
+      readPath: (p) => local.readPath(p),
+      writePath: (p, b) => local.writePath(p, b),
+      describe: () => local.describe(),
+      toConfig: () => local.toConfig(),
+      async openWriter(p) {
+        const writer = await local.openWriter(p);
+        return {
+          write: async (bytes, position) => {
+            if (++parts === 3) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+            await writer.write(bytes, position);
+          },
+          commit: () => writer.commit(),
+          abort: () => writer.abort(),
+        };
+      },
+    };
+    const big = task({ persistResult: true, resultStorage: failingStorage, name: "big-on-full-disk" }, () => ({ blob: new Uint8Array(12_000_000).fill(7) }));
+    const state = await t.engine.run(() => big.returnState());
+    assert.equal(state.type, "FAILED");
+    assert.match(state.message ?? "", /no space left/);
+    assert.deepEqual(filesUnder(basepath), [], "neither the result nor a temporary file is left");
+  });
+});
