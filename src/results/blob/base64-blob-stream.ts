@@ -5,6 +5,8 @@ import {
   BLOB_TAIL,
   checkIntegrity,
   DATA_MARKER,
+  decodeBase64Into,
+  encodeBase64Into,
   hashHead,
   parseBase64BlobHead,
   type Base64BlobInput,
@@ -14,7 +16,7 @@ import type { ResultBlobSource } from "./result-blob-source.js";
 import { ResultIntegrityError } from "./result-integrity-error.js";
 
 /** Bytes of serialized data per part when streaming (a multiple of 3: whole base64 quanta). */
-const STREAM_CHUNK_BYTES = 3 * 1024 * 1024;
+const STREAM_CHUNK_BYTES = 3 * 256 * 1024;
 /** The head of a compact blob (everything before `data`) is read from at most this many first bytes. */
 const HEAD_MAX_BYTES = 64 * 1024;
 
@@ -51,7 +53,7 @@ export async function writeBase64ResultBlob(writer: PathWriter, input: Base64Blo
     for (let i = 0, k = 0; i < bytes.length; i += chunk, k ^= 1) {
       await (k === 0 ? inFlight[0] : inFlight[1]);
       const part = k === 0 ? parts[0] : parts[1];
-      const length = part.write(bytes.subarray(i, i + chunk).toString("base64"), 0, "latin1");
+      const length = encodeBase64Into(bytes.subarray(i, i + chunk), part, 0);
       hash.update(part.subarray(0, length));
       const written = writer.write(part.subarray(0, length), position);
       written.catch(() => undefined); // observed when awaited below; not unhandled meanwhile
@@ -119,7 +121,7 @@ export async function readBase64ResultBlob(
       position += part.length;
       pending = position < dataEnd ? readPart(k === 0 ? 1 : 0, position) : undefined;
       hash.update(part);
-      at += out.write(part.toString("latin1"), at, "base64");
+      at += decodeBase64Into(part, out, at);
     }
   } finally {
     await pending?.catch(() => undefined);

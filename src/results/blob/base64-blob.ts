@@ -7,9 +7,30 @@ import { RESULT_BLOB_FORMAT_VERSION, type PersistedResultBlob } from "./persiste
 import type { ResultBlobSource } from "./result-blob-source.js";
 import { ResultIntegrityError } from "./result-integrity-error.js";
 
-// Multiples of 3 bytes (4 base64 characters): chunked base64 equals whole-buffer base64.
-const ENCODE_CHUNK = 3 * 256 * 1024;
-const DECODE_CHUNK = 4 * 256 * 1024;
+// Base64 goes through short-lived strings: 48 KiB of bytes (64 KiB of text) at a time
+// stays in V8's young heap, where larger strings cost fresh pages (measured: 64 KiB slices
+// ~5 ms for 24 MB; 256 KiB slices ~24 ms). Multiples of 3 bytes / 4 characters, so sliced
+// base64 equals whole-buffer base64.
+const ENCODE_SLICE = 3 * 16 * 1024;
+const DECODE_SLICE = 4 * 16 * 1024;
+
+/** Writes base64 of `bytes` into `out` at `at` (room for it is the caller's); returns the characters written. */
+export function encodeBase64Into(bytes: Buffer, out: Buffer, at: number): number {
+  let written = 0;
+  for (let i = 0; i < bytes.length; i += ENCODE_SLICE) {
+    written += out.write(bytes.toString("base64", i, Math.min(i + ENCODE_SLICE, bytes.length)), at + written, "latin1");
+  }
+  return written;
+}
+
+/** Decodes base64 text (bytes of a multiple-of-4 length) into `out` at `at`; returns the bytes written. */
+export function decodeBase64Into(text: Buffer, out: Buffer, at: number): number {
+  let written = 0;
+  for (let i = 0; i < text.length; i += DECODE_SLICE) {
+    written += out.write(text.toString("latin1", i, Math.min(i + DECODE_SLICE, text.length)), at + written, "base64");
+  }
+  return written;
+}
 const PLACEHOLDER = `sha256-${"A".repeat(43)}=`;
 /** What precedes `data`'s value in a compact blob. */
 export const DATA_MARKER = Buffer.from(',"data":"', "latin1");
@@ -93,10 +114,7 @@ export function encodeBase64ResultBlob(input: Base64BlobInput): Uint8Array {
   const dataLength = Math.ceil(input8.length / 3) * 4;
   const out = Buffer.allocUnsafe(head.prefixBytes + dataLength + BLOB_TAIL.length);
   out.write(head.prefix, 0, "utf8");
-  let at = head.prefixBytes;
-  for (let i = 0; i < input8.length; i += ENCODE_CHUNK) {
-    at += out.write(input8.subarray(i, i + ENCODE_CHUNK).toString("base64"), at, "latin1");
-  }
+  const at = head.prefixBytes + encodeBase64Into(input8, out, head.prefixBytes);
   BLOB_TAIL.copy(out, at);
   const integrity = `sha256-${hashHead(head.fields).update(out.subarray(head.prefixBytes, head.prefixBytes + dataLength)).digest("base64")}`;
   out.write(integrity, head.integrityAt, "latin1");
@@ -137,10 +155,7 @@ export function decodeBase64ResultBlob(
   checkIntegrity(fields.integrity, computed, source);
   const padding = data.length > 0 && data[data.length - 1] === 0x3d ? (data[data.length - 2] === 0x3d ? 2 : 1) : 0;
   const out = Buffer.allocUnsafe((data.length / 4) * 3 - padding);
-  let at = 0;
-  for (let i = 0; i < data.length; i += DECODE_CHUNK) {
-    at += out.write(data.toString("latin1", i, Math.min(i + DECODE_CHUNK, data.length)), at, "base64");
-  }
+  const at = decodeBase64Into(data, out, 0);
   return { fields, bytes: out.subarray(0, at) };
 }
 
