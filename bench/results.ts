@@ -114,7 +114,7 @@ async function smallBench(): Promise<string> {
 Ratios are against the faster raw loop. Goal: at least 0.8× of the raw rate. Best of ${rounds} rounds each, interleaved.
 What persisting adds to a task run: ${((cairnBest - engineBest) / N * 1000).toFixed(0)} µs (the difference of the two Cairn rows), against
 ${(rawSyncBest / N * 1000).toFixed(0)} µs for the raw synchronous serialize + write + rename. Small results (≤ 64 KiB, no fsync) are written
-synchronously by \`LocalFileSystem\` (~25 µs here against 60–200 µs of thread-pool round trips).
+synchronously by \`LocalFileSystem\`: on these disks the thread pool's round trips cost more than the write itself.
 `;
 }
 
