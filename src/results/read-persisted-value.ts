@@ -1,5 +1,5 @@
 import type { WritableFileSystem } from "../blocks/writable-file-system.js";
-import { isBytesSerializer, resolveSerializer, type Serializer } from "../serializers/index.js";
+import { isBytesSerializer, resolveSerializer, type BytesSerializer, type Serializer } from "../serializers/index.js";
 import { decodeBase64ResultBlob, type DecodedBase64Blob } from "./blob/base64-blob.js";
 import { readBase64ResultBlob, readWhole } from "./blob/base64-blob-stream.js";
 import type { ResultBlobSource } from "./blob/result-blob-source.js";
@@ -22,33 +22,48 @@ export async function readPersistedBlob(storage: WritableFileSystem, key: string
  */
 export async function readPersistedValue<T = unknown>(storage: WritableFileSystem, key: string): Promise<T> {
   const source: ResultBlobSource = { key, storage };
-  let serializer: Serializer | undefined;
+  let binary: BytesSerializer | undefined;
   const wantsBytes = (config: PersistedResultBlob["serializer"]): boolean => {
+    let serializer: Serializer;
     try {
       serializer = resolveSerializer(config);
     } catch {
       return false;
     }
-    return isBytesSerializer(serializer) && serializer.dataEncoding === "base64";
+    binary = isBytesSerializer(serializer) && serializer.dataEncoding === "base64" ? serializer : undefined;
+    return binary !== undefined;
   };
-  let file: Uint8Array;
-  let fast: DecodedBase64Blob | undefined;
+  const blob = await readBlob(storage, key, source, wantsBytes);
+  if (blob instanceof Uint8Array) {
+    const parsed = decodePersistedResultBlob(blob, source);
+    return (await resolveSerializer(parsed.serializer).loads(parsed.data)) as T;
+  }
+  // Decoded: `wantsBytes` accepted its serializer, which is `binary`.
+  return (await binary!.loadsBytes(blob.bytes)) as T;
+}
+
+/**
+ * The blob at `key`: its data decoded to bytes when it is binary in the compact layout
+ * (see `decodeBase64ResultBlob`), else the whole file for the general reader.
+ */
+async function readBlob(
+  storage: WritableFileSystem,
+  key: string,
+  source: ResultBlobSource,
+  wantsBytes: (config: PersistedResultBlob["serializer"]) => boolean,
+): Promise<DecodedBase64Blob | Uint8Array> {
   if (storage.openReader === undefined) {
-    file = await storage.readPath(key);
-    fast = decodeBase64ResultBlob(file, source, wantsBytes);
-  } else {
-    const reader = await storage.openReader(key);
-    try {
-      if (reader.size >= STREAM_READ_MIN_BYTES) fast = await readBase64ResultBlob(reader, source, wantsBytes);
-      file = fast === undefined ? await readWhole(reader, source) : new Uint8Array(0);
-    } finally {
-      await reader.close();
+    const file = await storage.readPath(key);
+    return decodeBase64ResultBlob(file, source, wantsBytes) ?? file;
+  }
+  const reader = await storage.openReader(key);
+  try {
+    if (reader.size >= STREAM_READ_MIN_BYTES) {
+      return (await readBase64ResultBlob(reader, source, wantsBytes)) ?? (await readWhole(reader, source));
     }
-    if (fast === undefined && file.byteLength < STREAM_READ_MIN_BYTES) fast = decodeBase64ResultBlob(file, source, wantsBytes);
+    const file = await readWhole(reader, source);
+    return decodeBase64ResultBlob(file, source, wantsBytes) ?? file;
+  } finally {
+    await reader.close();
   }
-  if (fast !== undefined && serializer !== undefined && isBytesSerializer(serializer)) {
-    return (await serializer.loadsBytes(fast.bytes)) as T;
-  }
-  const blob = decodePersistedResultBlob(file, source);
-  return (await resolveSerializer(blob.serializer).loads(blob.data)) as T;
 }

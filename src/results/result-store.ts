@@ -1,6 +1,6 @@
 import { LocalFileSystem } from "../blocks/local-file-system/local-file-system.js";
 import type { ResolvedStorage, StorageBlockResolver } from "../blocks/storage-block-resolver.js";
-import type { PathWriter, WritableFileSystem } from "../blocks/writable-file-system.js";
+import type { WritableFileSystem } from "../blocks/writable-file-system.js";
 import type { ResultSerializerOption, ResultStorageOption } from "../engine/options.js";
 import { isBytesSerializer, resolveSerializer, SerializationError, type Serializer } from "../serializers/index.js";
 import { encodeBase64ResultBlob, type Base64BlobInput } from "./blob/base64-blob.js";
@@ -13,9 +13,25 @@ import { encodePersistedResultBlob, PersistedResultBlob } from "./result-blob.js
 /** Binary results of at least this many bytes are written in parts when the storage can (see `WritableFileSystem.openWriter`). */
 const STREAM_WRITE_MIN_BYTES = 256 * 1024;
 
-/** Streams a base64 blob through a new writer: committed when whole, aborted on any failure. */
-async function writeInParts(opening: Promise<PathWriter>, blob: Base64BlobInput): Promise<void> {
-  const writer = await opening;
+/**
+ * The blob of `value`: the finished file for text serializers; for binary ones the bytes,
+ * base64-encoded and hashed straight into the file when it is written ({@link writeBlob}).
+ */
+async function serializeBlob(serializer: Serializer, value: unknown, expiration: Date | null): Promise<Uint8Array | Base64BlobInput> {
+  if (isBytesSerializer(serializer) && serializer.dataEncoding === "base64") {
+    return { serializer: serializer.toConfig(), bytes: await serializer.dumpsBytes(value), expiration };
+  }
+  const data = await serializer.dumps(value);
+  return encodePersistedResultBlob(PersistedResultBlob.create({ serializer, data, expiration }));
+}
+
+/** Writes a blob at `key`: large binary ones in parts where the storage can, the rest in one piece. */
+async function writeBlob(storage: WritableFileSystem, key: string, blob: Uint8Array | Base64BlobInput): Promise<void> {
+  if (blob instanceof Uint8Array) return storage.writePath(key, blob);
+  if (blob.bytes.byteLength < STREAM_WRITE_MIN_BYTES || storage.openWriter === undefined) {
+    return storage.writePath(key, encodeBase64ResultBlob(blob));
+  }
+  const writer = await storage.openWriter(key);
   try {
     await writeBase64ResultBlob(writer, blob);
   } catch (err) {
@@ -83,31 +99,15 @@ export class ResultStore {
   async persist<T>(value: T, request: PersistRequest): Promise<PersistedResult<T>> {
     const serializer = this.resolveSerializer(request.resultSerializer);
     const { storage, blockId } = await this.resolveStorage(request.resultStorage);
-    let file: Uint8Array | undefined;
-    let bytes: Uint8Array | undefined;
+    let blob: Uint8Array | Base64BlobInput;
     try {
-      if (isBytesSerializer(serializer) && serializer.dataEncoding === "base64") {
-        // Binary formats: base64-encoded and hashed straight into the file's bytes.
-        bytes = await serializer.dumpsBytes(value);
-      } else {
-        const data = await serializer.dumps(value);
-        file = encodePersistedResultBlob(PersistedResultBlob.create({ serializer, data, expiration: request.expiration }));
-      }
+      blob = await serializeBlob(serializer, value, request.expiration);
     } catch (error) {
       if (error instanceof SerializationError) throw error.withSubject(request.subject);
       throw error;
     }
     const key = request.key ?? randomHex(16);
-    if (bytes === undefined) {
-      await storage.writePath(key, file!);
-    } else {
-      const blob = { serializer: serializer.toConfig(), bytes, expiration: request.expiration };
-      if (bytes.byteLength >= STREAM_WRITE_MIN_BYTES && storage.openWriter !== undefined) {
-        await writeInParts(storage.openWriter(key), blob);
-      } else {
-        await storage.writePath(key, encodeBase64ResultBlob(blob));
-      }
-    }
+    await writeBlob(storage, key, blob);
     return new PersistedResult<T>({
       storageKey: key,
       storageBlockId: blockId,

@@ -21,10 +21,31 @@ function largeValue(): { samples: Float64Array; rows: Array<{ i: number; s: stri
   return { samples, rows: Array.from({ length: 20_000 }, (_, i) => ({ i, s: `row-${i}` })) };
 }
 
+/** A LocalFileSystem that counts how it is written and read (the real one underneath). */
+class CountingFileSystem extends LocalFileSystem {
+  counts = { openWriter: 0, openReader: 0, writePath: 0, readPath: 0 };
+  override openWriter(path: string): ReturnType<LocalFileSystem["openWriter"]> {
+    this.counts.openWriter++;
+    return super.openWriter(path);
+  }
+  override openReader(path: string): ReturnType<LocalFileSystem["openReader"]> {
+    this.counts.openReader++;
+    return super.openReader(path);
+  }
+  override writePath(path: string, bytes: Uint8Array): Promise<void> {
+    this.counts.writePath++;
+    return super.writePath(path, bytes);
+  }
+  override readPath(path: string): Promise<Uint8Array> {
+    this.counts.readPath++;
+    return super.readPath(path);
+  }
+}
+
 describe("large results on local storage (written and read in parts)", () => {
   it("persist a blob any reader decodes, and read back equal, also after the in-memory copy is gone", async () => {
     const basepath = join(t.home, "large-1");
-    const storage = new LocalFileSystem({ basepath });
+    const storage = new CountingFileSystem({ basepath });
     const value = largeValue();
     const big = task({ persistResult: true, resultStorage: storage, cacheResultInMemory: false }, () => value);
     const state = await t.engine.run(() => big.returnState());
@@ -33,6 +54,7 @@ describe("large results on local storage (written and read in parts)", () => {
     assert.deepEqual(await decodeAll(basepath), [value], "the seed's general reader decodes it");
     assert.deepEqual(await t.engine.run(() => readResult(ref.storageKey, { storage })), value);
     assert.deepEqual(await ref.get(), value);
+    assert.deepEqual(storage.counts, { openWriter: 1, openReader: 2, writePath: 0, readPath: 0 }, "written and read in parts, never whole");
   });
 
   it("refuse a large result with a flipped byte or a cut end, naming key and storage", async () => {

@@ -155,20 +155,28 @@ export class LocalFileSystem extends Block implements WritableFileSystem {
     const options = { fsync: this.fsync };
     await fileOperationLimiter.run(async () => {
       try {
-        await this.#ensureDir(loc, "write", true);
-        try {
-          await this.#writeAtomic(loc, bytes, options);
-        } catch (err) {
-          if (osErrorCode(err) !== "ENOENT") throw err;
-          // The directory was removed since it was verified: forget and create it again.
-          this.#base.forget();
-          await this.#ensureDir(loc, "write", true);
-          await this.#writeAtomic(loc, bytes, options);
-        }
+        await this.#inKeyDirectory(loc, () => this.#writeAtomic(loc, bytes, options));
       } catch (err) {
         throw await this.#wrap(err, loc, "write", bytes.byteLength);
       }
     });
+  }
+
+  /**
+   * Creates (or verifies) the key's directory and runs `create` in it; when `create` finds
+   * the directory gone (removed since it was verified), forgets what is known and does
+   * both once more.
+   */
+  async #inKeyDirectory<T>(loc: Location, create: () => Promise<T> | T): Promise<T> {
+    await this.#ensureDir(loc, "write", true);
+    try {
+      return await create();
+    } catch (err) {
+      if (osErrorCode(err) !== "ENOENT") throw err;
+      this.#base.forget();
+      await this.#ensureDir(loc, "write", true);
+      return await create();
+    }
   }
 
   /** Small files without fsync are written synchronously (faster here than thread-pool round trips); the rest asynchronously. */
@@ -201,16 +209,7 @@ export class LocalFileSystem extends Block implements WritableFileSystem {
     const release = await fileOperationLimiter.acquire();
     const options = { fsync: this.fsync, onDone: release, wrap: (err: unknown) => this.#wrap(err, loc, "write") };
     try {
-      await this.#ensureDir(loc, "write", true);
-      try {
-        return await LocalPathWriter.open(loc.dir, loc.name, options);
-      } catch (err) {
-        if (osErrorCode(err) !== "ENOENT") throw err;
-        // The directory was removed since it was verified: forget and create it again.
-        this.#base.forget();
-        await this.#ensureDir(loc, "write", true);
-        return await LocalPathWriter.open(loc.dir, loc.name, options);
-      }
+      return await this.#inKeyDirectory(loc, () => LocalPathWriter.open(loc.dir, loc.name, options));
     } catch (err) {
       release();
       throw await this.#wrap(err, loc, "write");

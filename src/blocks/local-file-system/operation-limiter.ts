@@ -23,33 +23,44 @@ export class OperationLimiter {
 
   /** Runs `fn` once fewer than `max` operations are active. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
+    const waiting = this.#take();
+    if (waiting !== undefined) await waiting;
     try {
       return await fn();
     } finally {
-      release();
+      this.#release();
     }
   }
 
   /**
-   * Waits for a slot and returns the function that gives it back (call it exactly once),
-   * for operations that outlive one call, such as an open file read in parts.
+   * Waits for a slot and returns the function that gives it back (idempotent), for
+   * operations that outlive one call, such as a file read or written in parts.
    */
   async acquire(): Promise<() => void> {
-    if (this.#active >= this.#max) {
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    } else {
-      this.#active++;
-    }
+    const waiting = this.#take();
+    if (waiting !== undefined) await waiting;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.#waiting.shift();
-      // Hand the slot over directly, so `#active` stays unchanged.
-      if (next === undefined) this.#active--;
-      else next();
+      this.#release();
     };
+  }
+
+  /** Takes a free slot now (undefined), or resolves once one is handed over. */
+  #take(): Promise<void> | undefined {
+    if (this.#active < this.#max) {
+      this.#active++;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    // Hand the slot over directly, so `#active` stays unchanged.
+    if (next === undefined) this.#active--;
+    else next();
   }
 }
 

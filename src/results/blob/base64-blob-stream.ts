@@ -4,6 +4,7 @@ import {
   base64BlobHead,
   BLOB_TAIL,
   checkIntegrity,
+  compactDataEnd,
   DATA_MARKER,
   decodeBase64Into,
   encodeBase64Into,
@@ -94,11 +95,8 @@ export async function readBase64ResultBlob(
   const size = reader.size;
   const head = await readExactly(reader, Buffer.allocUnsafe(Math.min(size, HEAD_MAX_BYTES)), 0, source);
   const tail = await readExactly(reader, Buffer.allocUnsafe(Math.min(size, BLOB_TAIL.length)), size - Math.min(size, BLOB_TAIL.length), source);
-  let end = size;
-  if (tail[tail.length - 1] === 0x0a) end--;
-  const last = tail.length - (size - end);
-  if (last < 2 || tail[last - 1] !== 0x7d || tail[last - 2] !== 0x22) return undefined;
-  const dataEnd = end - 2;
+  const dataEnd = compactDataEnd(tail, size);
+  if (dataEnd === undefined) return undefined;
   const found = findHead(head, wantsBytes);
   if (found === undefined) return undefined;
   const { fields, dataStart } = found;

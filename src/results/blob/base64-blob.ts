@@ -31,6 +31,7 @@ export function decodeBase64Into(text: Buffer, out: Buffer, at: number): number 
   }
   return written;
 }
+
 const PLACEHOLDER = `sha256-${"A".repeat(43)}=`;
 /** What precedes `data`'s value in a compact blob. */
 export const DATA_MARKER = Buffer.from(',"data":"', "latin1");
@@ -140,10 +141,8 @@ export function decodeBase64ResultBlob(
   wantsBytes: (serializer: SerializerConfig) => boolean,
 ): DecodedBase64Blob | undefined {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
-  let end = buf.length;
-  if (buf[end - 1] === 0x0a) end--;
-  if (end < 2 || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x22) return undefined;
-  const dataEnd = end - 2;
+  const dataEnd = compactDataEnd(buf, buf.length);
+  if (dataEnd === undefined) return undefined;
   const marker = buf.lastIndexOf(DATA_MARKER, dataEnd);
   if (marker < 0) return undefined;
   const dataStart = marker + DATA_MARKER.length;
@@ -157,6 +156,18 @@ export function decodeBase64ResultBlob(
   const out = Buffer.allocUnsafe((data.length / 4) * 3 - padding);
   const at = decodeBase64Into(data, out, 0);
   return { fields, bytes: out.subarray(0, at) };
+}
+
+/**
+ * Where `data` ends in a compact blob of `size` bytes whose last bytes are `tail` (at
+ * least the last three, or the whole file): before the closing `"}` and optional newline.
+ * Undefined when the file does not end that way.
+ */
+export function compactDataEnd(tail: Uint8Array, size: number): number | undefined {
+  let end = tail.length;
+  if (tail[end - 1] === 0x0a) end--;
+  if (end < 2 || tail[end - 1] !== 0x7d || tail[end - 2] !== 0x22) return undefined;
+  return size - (tail.length - end) - 2;
 }
 
 /** The head fields of a compact format-1 blob, from its bytes before `,"data":"` at `marker`, if its serializer `wantsBytes`. */
