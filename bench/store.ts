@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { DEFAULT_FLUSH_THRESHOLD } from "../src/client/embedded/embedded-client.js";
 import { openEmbeddedClient } from "../src/client/embedded/open-embedded-client.js";
-import type { StateRecord, StateType, TaskRunRecord } from "../src/client/records.js";
+import type { StateRecord, StateType, TaskRunRecord } from "../src/records/index.js";
 import { insertStates, upsertTaskRuns } from "../src/database/queries/write-queries.js";
 import { RUN_STATE_COLUMNS, stateToRow } from "../src/database/rows/state-row.js";
 import { TASK_RUN_COLUMNS, taskRunToRow } from "../src/database/rows/task-run-row.js";

@@ -27,7 +27,7 @@ export {
   Completed, Failed, Cancelled, Crashed, Pending, Running, Scheduled, Paused, Cached, AwaitingRetry, Retrying,
 } from "./states/constructors.js";
 export { FailedRunError, UnfinishedRunError } from "./states/run-errors.js";
-export type { StateType } from "./client/records.js";
+export type { StateType } from "./records/index.js";
 
 // Results
 export type { BaseResult, ResultRecord } from "./results/base-result.js";

@@ -4,7 +4,7 @@ import type {
   BlockDocumentQuery,
   BlockDocumentReadOptions,
   BlockDocumentRecord,
-} from "../client/records.js";
+} from "../records/index.js";
 import {
   deleteBlockDocument,
   insertBlockDocument,

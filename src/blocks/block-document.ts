@@ -1,5 +1,5 @@
 import type { OrchestrationClient } from "../client/orchestration-client.js";
-import type { BlockDocumentInput, BlockDocumentRecord } from "../client/records.js";
+import type { BlockDocumentInput, BlockDocumentRecord } from "../records/index.js";
 import { CairnError } from "../errors/cairn-error.js";
 import { BlockError, BlockErrorCode } from "./block-error.js";
 import { BlockFieldsError, parseBlockFields } from "./block-fields.js";

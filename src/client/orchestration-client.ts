@@ -12,7 +12,7 @@ import type {
   StateRecord,
   TaskRunQuery,
   TaskRunRecord,
-} from "./records.js";
+} from "../records/index.js";
 
 /**
  * Everything the engine and the CLI ask of the metadata store.
@@ -47,7 +47,7 @@ export interface OrchestrationClient {
   readFlowRuns(query?: FlowRunQuery): Promise<FlowRunRecord[]>;
   /**
    * Accepts a full id or a unique prefix of one; undefined when nothing matches.
-   * @throws `AmbiguousIdError` (`./ambiguous-id-error.js`) when the prefix matches several runs.
+   * @throws `AmbiguousIdError` (`../records/ambiguous-id-error.js`) when the prefix matches several runs.
    */
   readFlowRun(id: string): Promise<FlowRunRecord | undefined>;
   readTaskRuns(query?: TaskRunQuery): Promise<TaskRunRecord[]>;

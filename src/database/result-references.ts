@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { ResultReferenceCursor, ResultReferenceRecord } from "../client/records.js";
+import type { ResultReferenceCursor, ResultReferenceRecord } from "../records/index.js";
 import type { ResultRecord } from "../results/base-result.js";
 import type { CairnDatabase } from "./schema.js";
 import { replaceStateData, replaceTaskRunData, selectReferenceStates } from "./queries/result-reference-queries.js";

@@ -1,4 +1,4 @@
-import type { StateType } from "../client/records.js";
+import type { StateType } from "../records/index.js";
 
 /**
  * The tables of the metadata store, as Kysely sees them (snake_case columns).

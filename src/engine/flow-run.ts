@@ -1,5 +1,5 @@
 import { uuid7 } from "../utils/uuid7.js";
-import type { FlowRunRecord, TaskRunRecord } from "../client/records.js";
+import type { FlowRunRecord, TaskRunRecord } from "../records/index.js";
 import { decidePersistence } from "../results/persistence-decision.js";
 import { createResult } from "../results/create-result.js";
 import { Pending } from "../states/constructors.js";

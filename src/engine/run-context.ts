@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Engine } from "./engine.js";
 import { RunLogger } from "./run-logger.js";
-import { LOG_LEVELS } from "../client/records.js";
+import { LOG_LEVELS } from "../records/index.js";
 import type { TaskRunner } from "../task-runners/task-runner.js";
 import type { InheritedResultOptions, ResultDecision } from "../results/persistence-decision.js";
 import type { State } from "../states/state.js";

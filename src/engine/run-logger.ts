@@ -1,4 +1,4 @@
-import { LOG_LEVELS, type LogLevelName, type LogRecord } from "../client/records.js";
+import { LOG_LEVELS, type LogLevelName, type LogRecord } from "../records/index.js";
 import type { OrchestrationClient } from "../client/orchestration-client.js";
 
 /** Where a run logger sends its lines. */

@@ -1,5 +1,5 @@
 import type { OrchestrationClient } from "../client/orchestration-client.js";
-import { FINAL_STATE_TYPES, type FlowRunRecord, type StateRecord, type TaskRunRecord } from "../client/records.js";
+import { FINAL_STATE_TYPES, type FlowRunRecord, type StateRecord, type TaskRunRecord } from "../records/index.js";
 import type { State } from "../states/state.js";
 
 /** A run in progress, as the engine tracks it for crash marking. */

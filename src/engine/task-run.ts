@@ -1,6 +1,6 @@
 import { uuid7 } from "../utils/uuid7.js";
 import type { OrchestrationClient } from "../client/orchestration-client.js";
-import type { TaskRunRecord } from "../client/records.js";
+import type { TaskRunRecord } from "../records/index.js";
 import { decidePersistence, type ResultDecision } from "../results/persistence-decision.js";
 import { createResult, type ResultOwner } from "../results/create-result.js";
 import { Cached, Failed, Pending } from "../states/constructors.js";

@@ -1,7 +1,7 @@
 import { isResult, type BaseResult } from "../results/base-result.js";
 import { UnpersistedResult } from "../results/unpersisted-result.js";
 import { State, type StateInit } from "./state.js";
-import type { StateType } from "../client/records.js";
+import type { StateType } from "../records/index.js";
 
 function make<T>(type: StateType, defaultName: string, init: StateInit<T> & { error?: unknown } = {}): State<T> {
   let data: BaseResult<T> | undefined;

@@ -1,5 +1,5 @@
 import { CairnError, type CairnErrorContext } from "../errors/cairn-error.js";
-import type { StateType } from "../client/records.js";
+import type { StateType } from "../records/index.js";
 
 /**
  * Raised by `state.result()` for a FAILED, CRASHED or CANCELLED state that carries no

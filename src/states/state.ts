@@ -1,5 +1,5 @@
 import { uuid7 } from "../utils/uuid7.js";
-import { FINAL_STATE_TYPES, type StateType } from "../client/records.js";
+import { FINAL_STATE_TYPES, type StateType } from "../records/index.js";
 import type { BaseResult } from "../results/base-result.js";
 import { FailedRunError, UnfinishedRunError } from "./run-errors.js";
 

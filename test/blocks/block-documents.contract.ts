@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { OrchestrationClient } from "../../src/client/orchestration-client.js";
-import type { BlockDocumentInput } from "../../src/client/records.js";
+import type { BlockDocumentInput } from "../../src/records/index.js";
 import { isCairnError } from "../../src/errors/cairn-error.js";
 
 /** A fresh, empty store per test; `open` may be called several times (clients coexist). */

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { BlockError, BlockErrorCode } from "../../src/blocks/block-error.js";
 import { LocalFileSystem } from "../../src/blocks/local-file-system/local-file-system.js";
 import { StoreBlockResolver } from "../../src/blocks/store-block-resolver.js";
-import type { BlockDocumentRecord } from "../../src/client/records.js";
+import type { BlockDocumentRecord } from "../../src/records/index.js";
 import { Engine } from "../../src/engine/engine.js";
 import { flow } from "../../src/engine/flow.js";
 import { task } from "../../src/engine/task.js";

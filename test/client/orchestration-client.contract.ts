@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { describe, test } from "node:test";
-import { AmbiguousIdError } from "../../src/client/ambiguous-id-error.js";
+import { AmbiguousIdError } from "../../src/records/ambiguous-id-error.js";
 import type { OrchestrationClient } from "../../src/client/orchestration-client.js";
 import { runChild } from "./child-process.js";
 import { at, makeFlowRun, makeLog, makeState, makeTaskRun, ownOwner } from "./fixtures/records.js";

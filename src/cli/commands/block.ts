@@ -13,7 +13,7 @@ import { SecretKeySource } from "../../blocks/secrets/secret-key-source.js";
 import { createOrchestrationClient } from "../../client/create-client.js";
 import { EmbeddedClient } from "../../client/embedded/embedded-client.js";
 import type { OrchestrationClient } from "../../client/orchestration-client.js";
-import type { BlockDocumentRecord } from "../../client/records.js";
+import type { BlockDocumentRecord } from "../../records/index.js";
 import { CairnError, isCairnError } from "../../errors/cairn-error.js";
 import { ConfigurationError } from "../../errors/configuration-error.js";
 import { cliIO, cliSettings, colors, print, renderTable } from "../output.js";

@@ -9,7 +9,7 @@ import {
   type StateRecord,
   type StateType,
   type TaskRunRecord,
-} from "../../client/records.js";
+} from "../../records/index.js";
 import { CairnError } from "../../errors/cairn-error.js";
 import { cliIO, cliSettings, renderTable, useColor, type OutputStream } from "../output.js";
 

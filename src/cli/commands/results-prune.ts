@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
-import type { ResultReferenceCursor, ResultReferenceRecord } from "../../client/records.js";
+import type { ResultReferenceCursor, ResultReferenceRecord } from "../../records/index.js";
 import { Engine } from "../../engine/engine.js";
 import { ConfigurationError } from "../../errors/configuration-error.js";
 import { cliIO, cliSettings, print, useColor } from "../output.js";

@@ -34,7 +34,7 @@ import type {
   StateRecord,
   TaskRunQuery,
   TaskRunRecord,
-} from "../records.js";
+} from "../../records/index.js";
 import { MetadataWriteError } from "./metadata-write-error.js";
 
 /**

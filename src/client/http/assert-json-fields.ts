@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../../errors/configuration-error.js";
-import type { BlockDocumentInput } from "../records.js";
+import type { BlockDocumentInput } from "../../records/index.js";
 
 /**
  * Refuses block fields that are not JSON before they are sent, with the error the service

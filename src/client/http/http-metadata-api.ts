@@ -16,7 +16,7 @@ import type {
   StateRecord,
   TaskRunQuery,
   TaskRunRecord,
-} from "../records.js";
+} from "../../records/index.js";
 import type { BlockDocuments, MetadataApi } from "../service/metadata-api.js";
 import type { ApiCall, ApiTransport } from "./api-transport.js";
 import { assertJsonFields } from "./assert-json-fields.js";

@@ -1,7 +1,7 @@
 import { BlockError, type BlockErrorCode } from "../../blocks/block-error.js";
 import type { CairnError } from "../../errors/cairn-error.js";
 import { ConfigurationError } from "../../errors/configuration-error.js";
-import { AmbiguousIdError } from "../ambiguous-id-error.js";
+import { AmbiguousIdError } from "../../records/ambiguous-id-error.js";
 import { ApiRequestError } from "./api-request-error.js";
 
 /** The JSON error body of the API. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { RunCrash, UnfinishedRun } from "../../database/service/unfinished-run.js";
-import type { StateRecord } from "../records.js";
+import type { StateRecord } from "../../records/index.js";
 import { isLocalEngine } from "./local-engines.js";
 import { isProcessAlive } from "./process-liveness.js";
 

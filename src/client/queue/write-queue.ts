@@ -1,5 +1,5 @@
 import type { WriteBatch } from "../../database/service/write-batch.js";
-import type { FlowRunRecord, LogRecord, StateRecord, TaskRunRecord } from "../records.js";
+import type { FlowRunRecord, LogRecord, StateRecord, TaskRunRecord } from "../../records/index.js";
 
 export type { WriteBatch } from "../../database/service/write-batch.js";
 

@@ -22,7 +22,7 @@ import type {
   StateRecord,
   TaskRunQuery,
   TaskRunRecord,
-} from "../records.js";
+} from "../../records/index.js";
 import type { MetadataApi } from "./metadata-api.js";
 import { halveBatch, splitBatch } from "./split-batch.js";
 

@@ -1,5 +1,5 @@
 import type { Insertable, Kysely } from "kysely";
-import type { BlockDocumentQuery } from "../../client/records.js";
+import type { BlockDocumentQuery } from "../../records/index.js";
 import type { BlockDocumentTable, CairnDatabase } from "../schema.js";
 
 /** A `block_document` row to insert. */

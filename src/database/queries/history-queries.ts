@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { LogQuery } from "../../client/records.js";
+import type { LogQuery } from "../../records/index.js";
 import type { CairnDatabase } from "../schema.js";
 
 /** The states of a flow run or a task run, in the order they were recorded. */

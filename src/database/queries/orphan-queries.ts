@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { FINAL_STATE_TYPES, type RunOwner, type StateType } from "../../client/records.js";
+import { FINAL_STATE_TYPES, type RunOwner, type StateType } from "../../records/index.js";
 import type { CairnDatabase } from "../schema.js";
 
 const FINAL_TYPES: StateType[] = [...FINAL_STATE_TYPES];

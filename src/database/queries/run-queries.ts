@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { FlowRunQuery, TaskRunQuery } from "../../client/records.js";
+import type { FlowRunQuery, TaskRunQuery } from "../../records/index.js";
 import type { CairnDatabase } from "../schema.js";
 import { idStartsWith } from "./id-prefix.js";
 

@@ -1,4 +1,4 @@
-import type { FlowRunRecord } from "../../client/records.js";
+import type { FlowRunRecord } from "../../records/index.js";
 import type { FlowRunTable } from "../schema.js";
 
 /** The columns of `flow_run`, in the order the write path binds them. */

@@ -1,4 +1,4 @@
-import type { LogRecord } from "../../client/records.js";
+import type { LogRecord } from "../../records/index.js";
 import type { RunLogTable } from "../schema.js";
 
 /** The columns of `run_log`, in the order the write path binds them. */

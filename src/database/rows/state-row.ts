@@ -1,4 +1,4 @@
-import type { StateRecord } from "../../client/records.js";
+import type { StateRecord } from "../../records/index.js";
 import type { RunStateTable } from "../schema.js";
 
 /** The columns of `run_state`, in the order the write path binds them. */

@@ -1,4 +1,4 @@
-import type { TaskRunRecord } from "../../client/records.js";
+import type { TaskRunRecord } from "../../records/index.js";
 import type { TaskRunTable } from "../schema.js";
 
 /** The columns of `task_run`, in the order the write path binds them. */

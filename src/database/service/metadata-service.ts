@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { BlockDocumentStore } from "../../blocks/block-document-store.js";
-import { AmbiguousIdError } from "../../client/ambiguous-id-error.js";
+import { AmbiguousIdError } from "../../records/ambiguous-id-error.js";
 import type {
   FlowRunQuery,
   FlowRunRecord,
@@ -11,7 +11,7 @@ import type {
   StateRecord,
   TaskRunQuery,
   TaskRunRecord,
-} from "../../client/records.js";
+} from "../../records/index.js";
 import { selectLogs, selectStates } from "../queries/history-queries.js";
 import { selectUnfinishedFlowRuns, selectUnfinishedTaskRuns } from "../queries/orphan-queries.js";
 import {

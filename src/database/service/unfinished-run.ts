@@ -1,4 +1,4 @@
-import type { RunOwner, StateRecord } from "../../client/records.js";
+import type { RunOwner, StateRecord } from "../../records/index.js";
 
 /**
  * A run that has not reached a final state, with the process that owns it: a candidate

@@ -1,4 +1,4 @@
-import type { FlowRunRecord, LogRecord, StateRecord, TaskRunRecord } from "../../client/records.js";
+import type { FlowRunRecord, LogRecord, StateRecord, TaskRunRecord } from "../../records/index.js";
 
 /**
  * Changes written together, in one transaction: run rows (upserted by id, the newest

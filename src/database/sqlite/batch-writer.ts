@@ -12,7 +12,7 @@ import {
   upsertFlowRuns,
   upsertTaskRuns,
 } from "../queries/write-queries.js";
-import type { FlowRunRecord, LogRecord, StateRecord, TaskRunRecord } from "../../client/records.js";
+import type { FlowRunRecord, LogRecord, StateRecord, TaskRunRecord } from "../../records/index.js";
 import { reserveSequence } from "../sequence.js";
 import type { StatementCache } from "./statement-cache.js";
 import { TableWriter } from "./table-writer.js";
