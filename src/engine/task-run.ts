@@ -18,6 +18,7 @@ import type { TaskDefinition } from "./task.js";
 import { nextDynamicKey } from "./dynamic-key.js";
 import { bindParameters } from "./parameters.js";
 import { UpstreamTaskError } from "./run-errors.js";
+import { RunWriteBarrier } from "./run-write-barrier.js";
 
 /** A task run created (PENDING recorded) and ready to run. */
 interface PreparedTaskRun {
@@ -176,6 +177,11 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
       cacheResultInMemory: options.cacheResultInMemory ?? true,
       expiration: options.cacheExpirationSeconds === undefined ? null : new Date(Date.now() + options.cacheExpirationSeconds * 1000),
     };
+    const decision = prepared.decision;
+    const create = (v: unknown) => createResult(v, decision, owner);
+    // A blob is written only once the run it belongs to is durable (its flow run, or itself when standalone).
+    const barrier = decision.persist ? (flow?.barrier ?? new RunWriteBarrier(prepared.client)) : undefined;
+    const persist = barrier === undefined ? create : (v: unknown) => barrier.whenDurable(() => create(v));
     const runIt = (): Promise<State<T>> =>
       runAttempts<T>({
         label,
@@ -201,7 +207,7 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
           };
           return runScope.run({ flow, task: context }, () => definition.fn(...args));
         },
-        finish: (value) => finalStateFor<T>(value, (v) => createResult(v, prepared.decision, owner)),
+        finish: (value) => finalStateFor<T>(value, persist),
       });
 
     let cacheKey: string | null = null;
@@ -231,6 +237,9 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
   if (state.isFailed()) logger.error(`Finished in state ${state.toString()}`);
   else logger.debug(`Finished in state ${state.toString()}`);
   if (flow?.retainTaskRuns) flow.priorTaskRuns.set(prepared.reuseKey, { taskRunId: row.id, state, runCount: row.runCount });
+  // Let the event loop run now and then, even under a flow of synchronous tasks (timers, the store's I/O).
+  const turn = engine.turn();
+  if (turn !== undefined) await turn;
   return state;
 }
 
