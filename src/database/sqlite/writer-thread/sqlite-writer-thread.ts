@@ -1,7 +1,7 @@
-import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { WriteBatch } from "../../service/write-batch.js";
 import { batchSize } from "../../service/write-batch.js";
+import { encodeBatch, transferList } from "./batch-codec.js";
 import { Control, CONTROL_SLOTS, type FromWriter, type ToWriter, type WriterFailure, type WriterThreadData } from "./writer-protocol.js";
 
 /** Options of {@link SqliteWriterThread.start}. */
@@ -133,12 +133,8 @@ export class SqliteWriterThread {
   post(batch: WriteBatch): number {
     const n = ++this.#posted;
     const changes = batchSize(batch);
-    const bytes = serialize(batch);
-    const buffer = bytes.buffer as ArrayBuffer;
-    const message: ToWriter = { type: "write", n, bytes: buffer, offset: bytes.byteOffset, length: bytes.byteLength };
-    // serialize() returns memory of its own (not the Buffer pool's): hand it over rather than copy it.
-    const own = bytes.byteOffset === 0 && buffer.byteLength === bytes.byteLength;
-    this.#worker.postMessage(message, own ? [buffer] : []);
+    const encoded = encodeBatch(batch);
+    this.#worker.postMessage({ type: "write", n, batch: encoded } satisfies ToWriter, transferList(encoded));
     this.#unconfirmed.push({ n, batch, changes });
     this.#uncommittedChanges += changes;
     return n;

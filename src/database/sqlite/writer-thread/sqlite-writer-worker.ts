@@ -3,9 +3,9 @@
  * the main thread posts, merging whatever has arrived into one `BEGIN IMMEDIATE`
  * transaction. Started by {@link SqliteWriterThread}; see `docs/metadata-store.md`.
  */
-import { deserialize } from "node:v8";
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
-import { coalesceRuns, type WriteBatch } from "../../service/write-batch.js";
+import type { DecodedBatch } from "../batch-writer.js";
+import { decodeBatch } from "./batch-codec.js";
 import { createSqliteDatabase } from "../create-sqlite-database.js";
 import { createSqliteKysely } from "../create-sqlite-kysely.js";
 import { SqliteMetadataWriter } from "../sqlite-metadata-writer.js";
@@ -22,7 +22,7 @@ const sqlite = createSqliteDatabase(data.path, data.busyTimeoutMs === undefined 
 const writer = new SqliteMetadataWriter(sqlite, createSqliteKysely(sqlite));
 
 /** Batches received and not committed yet, in order, and the number of the last one. */
-let pending: WriteBatch[] = [];
+let pending: DecodedBatch[] = [];
 let last = 0;
 let retryTimer: NodeJS.Timeout | undefined;
 let closing = false;
@@ -39,7 +39,7 @@ function receive(message: ToWriter): void {
     retryNow = true;
     return;
   }
-  pending.push(deserialize(new Uint8Array(message.bytes, message.offset, message.length)) as WriteBatch);
+  pending.push(decodeBatch(message.batch));
   last = message.n;
 }
 
@@ -60,14 +60,12 @@ function onMessage(first: ToWriter): void {
 
 function writePending(): void {
   if (pending.length === 0) return;
-  const batch = pending.length === 1 ? (pending[0] as WriteBatch) : merge(pending);
   const n = last;
   try {
-    writer.writeSync(batch);
+    writer.writeDecodedSync(pending);
   } catch (err) {
     if (!isDataError(err)) {
       // The database's condition: keep the batches (newer ones are appended) and try again later.
-      pending = [batch];
       Atomics.store(control, Control.RETRYING, n);
       Atomics.notify(control, Control.COMMITTED); // wakes a main thread blocked on a commit: none is coming soon
       send({ type: "failed", failure: failure(err, n, true, 0) });
@@ -79,7 +77,7 @@ function writePending(): void {
       return;
     }
     // A bad row: write the others one by one rather than lose the whole burst.
-    const refused = writer.writeEachSync(batch) ?? { count: 0, errors: [] };
+    const refused = writer.writeDecodedEachSync(pending);
     if (refused.count > 0) send({ type: "failed", failure: failure(refused.errors[0], n, false, refused.count) });
   }
   pending = [];
@@ -87,17 +85,6 @@ function writePending(): void {
   Atomics.store(control, Control.COMMITTED, n);
   Atomics.notify(control, Control.COMMITTED);
   send({ type: "committed", n });
-}
-
-function merge(batches: readonly WriteBatch[]): WriteBatch {
-  const merged: WriteBatch = { flowRuns: [], taskRuns: [], states: [], logs: [] };
-  for (const b of batches) {
-    for (const r of b.flowRuns) merged.flowRuns.push(r);
-    for (const r of b.taskRuns) merged.taskRuns.push(r);
-    for (const s of b.states) merged.states.push(s);
-    for (const l of b.logs) merged.logs.push(l);
-  }
-  return coalesceRuns(merged);
 }
 
 function failure(err: unknown, n: number, retrying: boolean, refused: number): WriterFailure {

@@ -1,11 +1,12 @@
 /**
  * What the embedded client's writer thread and the main thread say to each other.
  *
- * Batches go to the worker as `v8.serialize`d `WriteBatch`es in transferred buffers
- * (no copy on the way, and cheaper for the main thread than a structured clone of the
- * records). Progress comes back through shared memory, so the main thread can check it, or
+ * Batches go to the worker in a compact encoding (`batch-codec.ts`) whose cells travel in
+ * a transferred buffer. Progress comes back through shared memory, so the main thread can check it, or
  * block on it on process exit, without its event loop; failures come back as messages.
  */
+import type { EncodedBatch } from "./batch-codec.js";
+
 /** `workerData` of the writer thread. */
 export interface WriterThreadData {
   /** The database file (already migrated by the main thread). */
@@ -28,7 +29,7 @@ export const CONTROL_SLOTS = 3;
 
 /** Main → worker. */
 export type ToWriter =
-  | { type: "write"; n: number; bytes: ArrayBuffer; offset: number; length: number }
+  | { type: "write"; n: number; batch: EncodedBatch }
   | { type: "retry" }
   | { type: "close" };
 
