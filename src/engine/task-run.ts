@@ -18,6 +18,7 @@ import type { TaskDefinition } from "./task.js";
 import { nextDynamicKey } from "./dynamic-key.js";
 import { bindParameters } from "./parameters.js";
 import { UpstreamTaskError } from "./run-errors.js";
+import { isoTime } from "../utils/iso-time.js";
 import { RunWriteBarrier } from "./run-write-barrier.js";
 
 /** A task run created (PENDING recorded) and ready to run. */
@@ -79,9 +80,9 @@ export function submitTask<T>(definition: TaskDefinition, args: readonly unknown
       taskRunId: prepared.recorder.id,
       taskName: definition.name,
       taskKey: definition.taskKey,
-      // Task runners may start work outside this async context: restore it.
-      run: () =>
-        runScope.run(scope as RunScope, () =>
+      // Task runners may start work outside this async context: restore it (when needed).
+      run: () => {
+        const execute = () =>
           executeTaskRun<T>(prepared, args).then(
             (s) => {
               pending.delete(state);
@@ -91,8 +92,9 @@ export function submitTask<T>(definition: TaskDefinition, args: readonly unknown
               pending.delete(state);
               throw error;
             },
-          ),
-        ),
+          );
+        return runScope.getStore() === scope ? execute() : runScope.run(scope as RunScope, execute);
+      },
     });
     pending.add(state);
   }
@@ -124,7 +126,7 @@ function prepareTaskRun(
     decision = decidePersistence(options, flow?.resultOptions, engine.settings.get("CAIRN_RESULTS_PERSIST_BY_DEFAULT"));
     flow?.decisions.set(options, decision);
   }
-  const now = new Date().toISOString();
+  const now = isoTime(Date.now());
   const row: TaskRunRecord = {
     id: prior?.taskRunId ?? presetId ?? uuid7(),
     name,
@@ -235,7 +237,7 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
 
   engine.activeRuns.delete(row.id);
   if (state.isFailed()) logger.error(`Finished in state ${state.toString()}`);
-  else logger.debug(`Finished in state ${state.toString()}`);
+  else if (logger.enabled("debug")) logger.debug(`Finished in state ${state.toString()}`);
   if (flow?.retainTaskRuns) flow.priorTaskRuns.set(prepared.reuseKey, { taskRunId: row.id, state, runCount: row.runCount });
   // Let the event loop run now and then, even under a flow of synchronous tasks (timers, the store's I/O).
   const turn = engine.turn();
