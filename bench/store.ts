@@ -2,8 +2,9 @@
  * Micro-benchmark of the embedded metadata store's write path.
  *
  * Records N task runs (1 task-run upsert + 3 states each), flushes, and prints µs per task
- * run, next to the raw cost of the same SQL run through better-sqlite3 directly
- * (single-row prepared statements, one transaction). Then records 6 × N task runs the way
+ * run — inline, and on the client's writer thread — next to the raw cost of the same SQL run
+ * through better-sqlite3 directly (single-row prepared statements, one transaction, or
+ * batched transactions: the "raw" baseline, as in bench/engine.ts). Then records 6 × N task runs the way
  * the engine does (3 states + 3 upserts each) into one growing database, with random
  * (v4) and with time-ordered (v7) UUIDs, to show what id order costs as the store grows.
  *
@@ -107,8 +108,8 @@ function makeWork(n: number): Work {
 }
 
 /** The embedded client, end to end: record everything, then flush. */
-async function clientRound(path: string, work: Work, options: { flushThreshold?: number }) {
-  const client = await openEmbeddedClient({ path, flushIntervalMs: 1_000_000, ...options });
+async function clientRound(path: string, work: Work, options: { flushThreshold?: number; writerThread?: boolean }) {
+  const client = await openEmbeddedClient({ path, flushIntervalMs: 1_000_000, writerThread: false, ...options });
   const t0 = performance.now();
   for (let i = 0; i < work.runs.length; i++) {
     const [pending, running, completed] = work.states[i] as [StateRecord, StateRecord, StateRecord];
@@ -169,6 +170,7 @@ try {
     const work = makeWork(N);
     const file = (name: string) => join(dir, `${name}-${round}.db`);
     const main = await clientRound(file("client"), work, {});
+    const threaded = await clientRound(file("thread"), work, { writerThread: true });
     const queueOnly = await clientRound(file("queue"), work, { flushThreshold: Number.MAX_SAFE_INTEGER });
     const raw = await rawRound(file("raw"), work);
     const rawBursts = await rawRound(file("raw-bursts"), work, DEFAULT_THRESHOLD / 4);
@@ -176,6 +178,8 @@ try {
     for (const flushThreshold of THRESHOLDS) sweep.push((await clientRound(file(`t${flushThreshold}`), work, { flushThreshold })).total);
     if (round === 0) continue; // warm-up
     add("client", main.total);
+    add("thread", threaded.total);
+    add("threadRecord", threaded.record);
     add("record", main.record);
     add("queue", queueOnly.record);
     add("raw", raw.total);
@@ -187,9 +191,10 @@ try {
   console.log(`  embedded client, record + flush        ${m("client")}   (flushThreshold ${DEFAULT_THRESHOLD})`);
   console.log(`    of which inside record*()            ${m("record")}   (includes the inline flushes)`);
   console.log(`    record*() alone, nothing written     ${m("queue")}`);
+  console.log(`  embedded client, on its writer thread  ${m("thread")}   (record + flush; of which record*() ${m("threadRecord")})`);
   console.log(`  raw better-sqlite3, same SQL, 1 txn    ${m("raw")}`);
-  console.log(`  raw better-sqlite3, same SQL, same     ${m("rawBursts")}   (a commit every ${DEFAULT_THRESHOLD / 4} task runs)`);
-  console.log(`    bursts as the client`);
+  console.log(`  raw (the baseline): better-sqlite3,    ${m("rawBursts")}   (a commit every ${DEFAULT_THRESHOLD / 4} task runs)`);
+  console.log(`    same SQL, same bursts as the client`);
   console.log(`  flushThreshold sweep (record + flush): ${THRESHOLDS.map((t) => `${t}: ${m(`t${t}`)}`).join(", ")}`);
   const fmt = (xs: number[]) => xs.map((x) => x.toFixed(1)).join("  ");
   const v4 = await growthRounds(join(dir, "growth-v4.db"), randomUUID, 6);
