@@ -120,6 +120,10 @@ export async function inspectAfterKill(client: OrchestrationClient, killed: Kill
     files = [];
   }
   const keyed = files.filter((f) => /^r-[0-9a-f-]{36}-[0-9a-f-]{36}$/.test(f));
+  // Blobs of earlier processes on the same store too: is each one's flow run known?
+  for (const id of new Set(keyed.map((f) => f.slice(2, 38)))) {
+    if (!knownFlows.has(id) && (await client.readFlowRun(id)) !== undefined) knownFlows.add(id);
+  }
   const blobsOfUnknownFlows = keyed.filter((f) => !knownFlows.has(f.slice(2, 38)));
   return {
     lostTasks,
