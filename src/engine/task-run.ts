@@ -298,7 +298,8 @@ async function runCached<T>(
 function finishCached<T>(recorder: TaskRunRecorder, data: BaseResult<T>, key: string, logger: RunLogger): State<T> {
   const state = Cached<T>({ data, stateDetails: { cacheKey: key } });
   recorder.setState(state);
-  logger.info(`Finished in state Cached(): the result of an earlier run with the same cache key was reused.`);
+  // At debug level, like every task run that ends well: the Cached state (with its cache key) says it already.
+  logger.debug(`Finished in state Cached(): the result of an earlier run with the same cache key was reused.`);
   return state;
 }
 

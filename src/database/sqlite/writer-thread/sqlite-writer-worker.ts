@@ -14,12 +14,21 @@ import { Control, type FromWriter, type ToWriter, type WriterFailure, type Write
 
 /** Delay before writing again after a transient failure (e.g. the file stayed locked). */
 const RETRY_DELAY_MS = 250;
+/**
+ * Checkpoints (copying the WAL into the database file, and syncing it) happen here when
+ * the writer is idle for this long, not inside a burst as SQLite's automatic checkpoint
+ * would (a burst waits for no fsync)...
+ */
+const CHECKPOINT_IDLE_MS = 100;
+/** ...or after this many rows without one, so that the WAL stays bounded under a steady stream. */
+const CHECKPOINT_AFTER_ROWS = 50_000;
 
 const port = parentPort as MessagePort;
 const data = workerData as WriterThreadData;
 const control = new Int32Array(data.control);
 const sqlite = createSqliteDatabase(data.path, data.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: data.busyTimeoutMs });
 const writer = new SqliteMetadataWriter(sqlite, createSqliteKysely(sqlite));
+sqlite.pragma("wal_autocheckpoint = 0");
 
 /** Batches received and not committed yet, in order, and the number of the last one. */
 let pending: DecodedBatch[] = [];
@@ -27,6 +36,9 @@ let last = 0;
 let retryTimer: NodeJS.Timeout | undefined;
 let closing = false;
 let retryNow = false;
+let rowsSinceCheckpoint = 0;
+let lastCommit = 0;
+let checkpointTimer: NodeJS.Timeout | undefined;
 
 const send = (message: FromWriter): void => port.postMessage(message);
 
@@ -80,11 +92,32 @@ function writePending(): void {
     const refused = writer.writeDecodedEachSync(pending);
     if (refused.count > 0) send({ type: "failed", failure: failure(refused.errors[0], n, false, refused.count) });
   }
+  for (const batch of pending) for (const table of batch) rowsSinceCheckpoint += table.rows;
   pending = [];
   Atomics.store(control, Control.RETRYING, 0);
   Atomics.store(control, Control.COMMITTED, n);
   Atomics.notify(control, Control.COMMITTED);
   send({ type: "committed", n });
+  lastCommit = Date.now();
+  if (rowsSinceCheckpoint >= CHECKPOINT_AFTER_ROWS) checkpoint();
+  else checkpointTimer ??= setTimeout(checkpointWhenIdle, CHECKPOINT_IDLE_MS);
+}
+
+function checkpointWhenIdle(): void {
+  checkpointTimer = undefined;
+  const idle = Date.now() - lastCommit;
+  if (idle >= CHECKPOINT_IDLE_MS) checkpoint();
+  else checkpointTimer = setTimeout(checkpointWhenIdle, CHECKPOINT_IDLE_MS - idle);
+}
+
+/** A passive checkpoint: never waits for readers or other writers; what it cannot copy now waits for the next. */
+function checkpoint(): void {
+  rowsSinceCheckpoint = 0;
+  try {
+    sqlite.pragma("wal_checkpoint(PASSIVE)");
+  } catch {
+    // Busy or failing: the next one tries again (and every connection's own checkpoint still works).
+  }
 }
 
 function failure(err: unknown, n: number, retrying: boolean, refused: number): WriterFailure {
@@ -99,6 +132,8 @@ function failure(err: unknown, n: number, retrying: boolean, refused: number): W
 
 function shutDown(): void {
   port.off("message", onMessage);
+  clearTimeout(checkpointTimer);
+  checkpoint();
   sqlite.close();
   port.close();
 }
