@@ -293,7 +293,7 @@ export class AzureBlobStorage extends Block implements WritableFileSystem {
       const response = await (await this.#client()).getBlobClient(name).download(0, length);
       if (response.readableStreamBody === undefined) return new Uint8Array(0);
       const bytes = await readAll(response.readableStreamBody);
-      return bytes.byteLength > length ? bytes.subarray(0, length) : bytes;
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, length));
     } catch (err) {
       // An empty blob has no byte 0: "InvalidRange" (416).
       if (azureHttpStatus(err) === 416 || azureErrorCode(err) === "InvalidRange") return new Uint8Array(0);

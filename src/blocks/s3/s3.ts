@@ -284,7 +284,7 @@ export class S3 extends Block implements WritableFileSystem {
       const response = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: objectKey, Range: `bytes=0-${length - 1}` }));
       if (response.Body === undefined) return new Uint8Array(0);
       const bytes = await response.Body.transformToByteArray();
-      return bytes.byteLength > length ? bytes.subarray(0, length) : bytes;
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, length));
     } catch (err) {
       // An empty object has no byte 0: "InvalidRange" (416).
       if (s3HttpStatus(err) === 416 || s3ErrorName(err) === "InvalidRange") return new Uint8Array(0);
