@@ -50,7 +50,7 @@ export class Engine {
   /** Runs started by this engine and not yet final, by run id. */
   readonly activeRuns = new Map<string, ActiveRun>();
   /** Task runs computing a cache key's value right now, so a second run with that key waits instead of computing it again. */
-  readonly inflightCacheKeys = new Map<string, Promise<State>>();
+  readonly inflightCacheKeys = new Map<string, { taskRunId: string; state: Promise<State> }>();
   /**
    * Cache entries this engine computed recently (at most 1,000, least recently used out):
    * found without a store round trip, and before they are flushed.

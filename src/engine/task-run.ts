@@ -5,7 +5,8 @@ import { decidePersistence, type ResultDecision } from "../results/persistence-d
 import { createResult, type ResultOwner } from "../results/create-result.js";
 import { Cached, Failed, Pending } from "../states/constructors.js";
 import type { BaseResult } from "../results/base-result.js";
-import { computeCacheKey, isCachingTask, lookupCache } from "./task-cache.js";
+import { computeCacheKey, isCachingTask, lookupCache, type CacheLookup } from "./task-cache.js";
+import type { CacheOutcome, TaskInput } from "../states/cache-outcome.js";
 import type { State } from "../states/state.js";
 import { currentEngine, type Engine } from "./engine.js";
 import { runScope, type FlowRunContext, type RunScope, type TaskRunContext } from "./run-context.js";
@@ -176,9 +177,11 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
       cacheResultInMemory: options.cacheResultInMemory ?? true,
       expiration: options.cacheExpirationSeconds === undefined ? null : new Date(Date.now() + options.cacheExpirationSeconds * 1000),
     };
-    const runIt = (): Promise<State<T>> =>
+    const inputs = taskInputs(parameters, rawArgs);
+    const runIt = (cache?: { key: string; outcome: CacheOutcome }): Promise<State<T>> =>
       runAttempts<T>({
         label,
+        firstStateDetails: cache === undefined ? { inputs } : { inputs, cacheKey: cache.key, cache: cache.outcome },
         options: definition.options,
         persistenceDisabled: definition.options.persistResult === false,
         previousAttempts: prepared.previousAttempts,
@@ -244,37 +247,44 @@ async function runCached<T>(
   key: string,
   owner: ResultOwner,
   logger: RunLogger,
-  runIt: () => Promise<State<T>>,
+  runIt: (cache: { key: string; outcome: CacheOutcome }) => Promise<State<T>>,
 ): Promise<State<T>> {
   const { engine, client, recorder, definition } = prepared;
   const refresh = definition.options.refreshCache ?? engine.settings.get("CAIRN_TASKS_REFRESH_CACHE");
   if (!refresh) {
     const inflight = engine.inflightCacheKeys.get(key);
     if (inflight !== undefined) {
-      const other = await inflight;
+      const other = await inflight.state;
       if (other.isCompleted() && (other.data?.type === "reference" || other.data?.type === "literal")) {
-        return finishCached(recorder, other.data as BaseResult<T>, key, logger);
+        return finishCached(recorder, other.data as BaseResult<T>, key, logger, inflight.taskRunId);
       }
     }
   }
   // Claim the key before looking it up, so runs with the same key started meanwhile wait for this one.
   let settle!: (state: State) => void;
-  const mine = new Promise<State>((resolve) => (settle = resolve));
+  const mine = { taskRunId: recorder.id, state: new Promise<State>((resolve) => (settle = resolve)) };
   engine.inflightCacheKeys.set(key, mine);
   let state: State<T> | undefined;
   try {
+    let outcome: CacheOutcome = { hit: false, reason: "refreshed" };
     if (!refresh) {
       const recent = engine.recentCacheEntries.get(key);
-      const hit = recent ?? await lookupCache(engine, client, key, prepared.decision, owner.cacheResultInMemory, logger);
-      if (hit !== undefined) state = finishCached(recorder, hit as BaseResult<T>, key, logger);
+      const found = recent ?? (await lookupCache(engine, client, key, prepared.decision, owner.cacheResultInMemory, logger));
+      if (found.result !== undefined) {
+        const entry = "taskRunId" in found ? found.taskRunId : found.entryTaskRunId;
+        state = finishCached(recorder, found.result as BaseResult<T>, key, logger, entry);
+      } else {
+        const { miss: reason, entryTaskRunId, message } = found as Extract<CacheLookup, { miss: unknown }>;
+        outcome = { hit: false, reason, ...(entryTaskRunId === undefined ? {} : { entryTaskRunId }), ...(message === undefined ? {} : { message }) };
+      }
     }
     if (state === undefined) {
       // Only a run that computes the value becomes a cache entry (a Cached run names the key in its state only).
       recorder.row.cacheKey = key;
       recorder.row.cacheExpiration = owner.expiration?.toISOString() ?? null;
-      state = await runIt();
+      state = await runIt({ key, outcome });
       if (state.isCompleted() && (state.data?.type === "reference" || state.data?.type === "literal")) {
-        engine.recentCacheEntries.set(key, state.data, owner.expiration);
+        engine.recentCacheEntries.set(key, state.data, owner.expiration, recorder.id);
       }
     }
     return state;
@@ -284,11 +294,28 @@ async function runCached<T>(
   }
 }
 
-function finishCached<T>(recorder: TaskRunRecorder, data: BaseResult<T>, key: string, logger: RunLogger): State<T> {
-  const state = Cached<T>({ data, stateDetails: { cacheKey: key } });
+function finishCached<T>(recorder: TaskRunRecorder, data: BaseResult<T>, key: string, logger: RunLogger, entryTaskRunId: string | null): State<T> {
+  const state = Cached<T>({ data, stateDetails: { cacheKey: key, cache: { hit: true, entryTaskRunId } } });
   recorder.setState(state);
   logger.info(`Finished in state Cached(): the result of an earlier run with the same cache key was reused.`);
   return state;
+}
+
+/**
+ * The inputs a task run records: its parameter names, with the task runs whose futures
+ * were passed for them (top level, or elements of a top-level array).
+ */
+function taskInputs(parameters: Record<string, unknown>, rawArgs: readonly unknown[]): TaskInput[] {
+  const names = Object.keys(parameters);
+  const inputs: TaskInput[] = new Array<TaskInput>(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const arg = rawArgs[i];
+    let upstream: string[] | undefined;
+    if (isTaskFuture(arg)) upstream = [arg.taskRunId];
+    else if (Array.isArray(arg) && arg.some(isTaskFuture)) upstream = arg.filter(isTaskFuture).map((f) => f.taskRunId);
+    inputs[i] = upstream === undefined ? { name: names[i]! } : { name: names[i]!, upstream };
+  }
+  return inputs;
 }
 
 /** Whether any argument is a future (top level, or an element of a top-level array). */
