@@ -23,6 +23,12 @@ export interface EngineOptions {
   openClient?: (settings: Settings) => Promise<OrchestrationClient>;
   /** Loads saved storage blocks and names storage instances. @default a `StoreBlockResolver` on this engine's client */
   blocks?: StorageBlockResolver;
+  /**
+   * Whether SIGINT/SIGTERM mark this engine's active runs CRASHED (and terminate the process
+   * when nothing else handles them). A process that handles those signals itself, such as a
+   * worker draining its jobs, passes false; process exit still marks them. @default true
+   */
+  handleSignals?: boolean;
 }
 
 /**
@@ -61,6 +67,7 @@ export class Engine {
   readonly #blocks: StorageBlockResolver;
   #results: ResultStore | undefined;
   #hooksInstalled = false;
+  readonly #handleSignals: boolean;
   #closed = false;
 
   constructor(options: EngineOptions = {}) {
@@ -68,6 +75,7 @@ export class Engine {
     this.#openClient = options.openClient ?? createOrchestrationClient;
     this.#blocks = options.blocks ?? new StoreBlockResolver(this);
     this.owner = { host: hostname(), pid: process.pid, engineId: this.id };
+    this.#handleSignals = options.handleSignals ?? true;
   }
 
   /** The engine's settings (loaded on first use). */
@@ -176,6 +184,7 @@ export class Engine {
     if (this.#hooksInstalled) return;
     this.#hooksInstalled = true;
     process.on("exit", this.#onExit);
+    if (!this.#handleSignals) return;
     engineSignalHandlers.add(this.#onSignal);
     process.on("SIGINT", this.#onSignal);
     process.on("SIGTERM", this.#onSignal);
