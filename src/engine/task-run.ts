@@ -21,6 +21,7 @@ import { bindParameters } from "./parameters.js";
 import { UpstreamTaskError } from "./run-errors.js";
 import { hasFutures, resolveFutures, taskInputs } from "./future-arguments.js";
 import { remoteTaskRun } from "./remote-task-describe.js";
+import { RunWriteBarrier } from "./run-write-barrier.js";
 
 /**
  * What a process that runs a task run submitted by a flow elsewhere (a worker) sets on it:
@@ -195,6 +196,11 @@ export async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: read
       expiration: options.cacheExpirationSeconds === undefined ? null : new Date(Date.now() + options.cacheExpirationSeconds * 1000),
     };
     const inputs = taskInputs(parameters, rawArgs);
+    const decision = prepared.decision;
+    const create = (v: unknown) => createResult(v, decision, owner);
+    // A blob is written only once the run it belongs to is durable (its flow run, or itself when standalone).
+    const barrier = decision.persist ? (flow?.barrier ?? new RunWriteBarrier(prepared.client)) : undefined;
+    const persist = barrier === undefined ? create : (v: unknown) => barrier.whenDurable(() => create(v));
     const runIt = (cache?: { key: string; outcome: CacheOutcome }): Promise<State<T>> =>
       runAttempts<T>({
         label,
@@ -221,7 +227,7 @@ export async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: read
           };
           return runScope.run({ flow, task: context }, () => definition.fn(...args));
         },
-        finish: (value) => finalStateFor<T>(value, (v) => createResult(v, prepared.decision, owner)),
+        finish: (value) => finalStateFor<T>(value, persist),
       });
 
     let cacheKey: string | null = null;
@@ -253,6 +259,9 @@ export async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: read
   if (state.isFailed()) logger.error(`Finished in state ${state.toString()}`);
   else logger.debug(`Finished in state ${state.toString()}`);
   if (flow?.retainTaskRuns) flow.priorTaskRuns.set(prepared.reuseKey, { taskRunId: row.id, state, runCount: row.runCount });
+  // Let the event loop run now and then, even under a flow of synchronous tasks (timers, the store's I/O).
+  const turn = engine.turn();
+  if (turn !== undefined) await turn;
   return state;
 }
 
