@@ -1,7 +1,9 @@
 import type { PathReader, WritableFileSystem } from "../blocks/writable-file-system.js";
-import { isBytesSerializer, resolveSerializer, type BytesSerializer, type Serializer } from "../serializers/index.js";
+import { isBytesSerializer, resolveSerializer, type Serializer } from "../serializers/index.js";
+import type { SerializerConfig } from "../serializers/serializer.js";
 import { decodeBase64ResultBlob, type DecodedBase64Blob } from "./blob/base64-blob.js";
-import { readBase64ResultBlob, readWhole } from "./blob/base64-blob-stream.js";
+import { readBase64ResultBlob, readExactly, readWhole } from "./blob/base64-blob-stream.js";
+import { decodeFramedBlob, findFramedHead, FRAMED_HEAD_MAX_BYTES, readFramedBlob, type DecodedFramedBlob } from "./blob/framed-blob.js";
 import type { ResultBlobSource } from "./blob/result-blob-source.js";
 import { decodePersistedResultBlob, type PersistedResultBlob } from "./result-blob.js";
 import { ResultReplacedError } from "./result-replaced-error.js";
@@ -26,25 +28,32 @@ export async function readPersistedBlob(storage: WritableFileSystem, key: string
   return decodePersistedResultBlob(bytes, { key, storage });
 }
 
+/** A blob whose data was read as bytes: framed, or binary in the compact document layout. */
+interface BytesBlob {
+  integrity: string;
+  serializer: SerializerConfig;
+  bytes: Uint8Array;
+}
+
 /**
- * Reads, checks and deserializes the result at `key` in `storage`. Binary results in
- * Cairn's compact layout are checked and decoded straight from the file's bytes — large
- * ones part by part, never holding the whole file — and anything else goes through
- * {@link readPersistedBlob}'s general path. With `checks`, the blob must also carry the
- * integrity its reference recorded and fit the size cap.
+ * Reads, checks and deserializes the result at `key` in `storage`, in either layout.
+ * Framed blobs (raw bytes after a JSON head line) and binary results in Cairn's compact
+ * document layout are checked and decoded straight from the file's bytes — large ones
+ * part by part — and anything else goes through {@link readPersistedBlob}'s general
+ * path. With `checks`, the blob must also carry the integrity its reference recorded
+ * and fit the size cap.
  */
 export async function readPersistedValue<T = unknown>(storage: WritableFileSystem, key: string, checks: BlobReadChecks = {}): Promise<T> {
   const source: ResultBlobSource = { key, storage };
-  let binary: BytesSerializer | undefined;
-  const wantsBytes = (config: PersistedResultBlob["serializer"]): boolean => {
+  const serializers = serializerMemo();
+  const wantsBytes = (config: SerializerConfig): boolean => {
     let serializer: Serializer;
     try {
-      serializer = resolveSerializer(config);
+      serializer = serializers(config);
     } catch {
       return false;
     }
-    binary = isBytesSerializer(serializer) && serializer.dataEncoding === "base64" ? serializer : undefined;
-    return binary !== undefined;
+    return isBytesSerializer(serializer) && serializer.dataEncoding === "base64";
   };
   const blob = await readBlob(storage, key, source, wantsBytes, checks.maxBytes);
   if (blob instanceof Uint8Array) {
@@ -52,9 +61,27 @@ export async function readPersistedValue<T = unknown>(storage: WritableFileSyste
     checkExpected(parsed.integrity, checks, source);
     return (await resolveSerializer(parsed.serializer).loads(parsed.data)) as T;
   }
-  checkExpected(blob.fields.integrity, checks, source);
-  // Decoded: `wantsBytes` accepted its serializer, which is `binary`.
-  return (await binary!.loadsBytes(blob.bytes)) as T;
+  checkExpected(blob.integrity, checks, source);
+  return (await loadBytes(serializers(blob.serializer), blob.bytes)) as T;
+}
+
+/** Resolves serializer configs, the last one kept (a blob's config is resolved once per read). */
+function serializerMemo(): (config: SerializerConfig) => Serializer {
+  let lastConfig: SerializerConfig | undefined;
+  let last: Serializer | undefined;
+  return (config) => {
+    if (config !== lastConfig || last === undefined) {
+      last = resolveSerializer(config);
+      lastConfig = config;
+    }
+    return last;
+  };
+}
+
+/** The value of bytes that are base64-decoded `data`: through the serializer's bytes path when it has one. */
+function loadBytes(serializer: Serializer, bytes: Uint8Array): unknown {
+  if (isBytesSerializer(serializer) && serializer.dataEncoding === "base64") return serializer.loadsBytes(bytes);
+  return serializer.loads(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"));
 }
 
 /** Throws {@link ResultReplacedError} when the reference recorded another integrity hash. */
@@ -67,30 +94,48 @@ function checkSize(size: number, maxBytes: number | undefined, source: ResultBlo
   if (maxBytes !== undefined && size > maxBytes) throw new ResultTooLargeError(size, maxBytes, source);
 }
 
+function fromFramed(framed: DecodedFramedBlob): BytesBlob {
+  return { integrity: framed.head.integrity, serializer: framed.head.serializer, bytes: framed.bytes };
+}
+
+function fromBase64(decoded: DecodedBase64Blob): BytesBlob {
+  return { integrity: decoded.fields.integrity, serializer: decoded.fields.serializer, bytes: decoded.bytes };
+}
+
+/** A whole file: framed, binary compact, or (undecoded) for the general reader. */
+function decodeWhole(file: Uint8Array, source: ResultBlobSource, wantsBytes: (config: SerializerConfig) => boolean): BytesBlob | Uint8Array {
+  if (file.byteLength === 0) return file; // the general reader says it is empty
+  const framed = decodeFramedBlob(file, source);
+  if (framed !== undefined) return fromFramed(framed);
+  const decoded = decodeBase64ResultBlob(file, source, wantsBytes);
+  return decoded === undefined ? file : fromBase64(decoded);
+}
+
 /**
- * The blob at `key`: its data decoded to bytes when it is binary in the compact layout
- * (see `decodeBase64ResultBlob`), else the whole file for the general reader.
+ * The blob at `key`: its data as bytes when it is framed or binary in the compact layout,
+ * else the whole file for the general reader. Large files are read in parts.
  */
 async function readBlob(
   storage: WritableFileSystem,
   key: string,
   source: ResultBlobSource,
-  wantsBytes: (config: PersistedResultBlob["serializer"]) => boolean,
+  wantsBytes: (config: SerializerConfig) => boolean,
   maxBytes: number | undefined,
-): Promise<DecodedBase64Blob | Uint8Array> {
+): Promise<BytesBlob | Uint8Array> {
   if (storage.openReader === undefined) {
     const file = await storage.readPath(key);
     checkSize(file.byteLength, maxBytes, source);
-    return decodeBase64ResultBlob(file, source, wantsBytes) ?? file;
+    return decodeWhole(file, source, wantsBytes);
   }
   const reader: PathReader = await storage.openReader(key);
   try {
     checkSize(reader.size, maxBytes, source);
-    if (reader.size >= STREAM_READ_MIN_BYTES) {
-      return (await readBase64ResultBlob(reader, source, wantsBytes)) ?? (await readWhole(reader, source));
-    }
-    const file = await readWhole(reader, source);
-    return decodeBase64ResultBlob(file, source, wantsBytes) ?? file;
+    if (reader.size < STREAM_READ_MIN_BYTES) return decodeWhole(await readWhole(reader, source), source, wantsBytes);
+    const first = await readExactly(reader, Buffer.allocUnsafe(FRAMED_HEAD_MAX_BYTES), 0, source);
+    const found = findFramedHead(first, reader.size, source);
+    if (found !== undefined) return fromFramed(await readFramedBlob(reader, first, found, source));
+    const decoded = await readBase64ResultBlob(reader, source, wantsBytes);
+    return decoded === undefined ? await readWhole(reader, source) : fromBase64(decoded);
   } finally {
     await reader.close();
   }

@@ -5,6 +5,7 @@ import type { ResultSerializerOption, ResultStorageOption } from "../engine/opti
 import { isBytesSerializer, resolveSerializer, SerializationError, type Serializer } from "../serializers/index.js";
 import { encodeBase64Blob, type Base64BlobInput } from "./blob/base64-blob.js";
 import { writeBase64ResultBlob } from "./blob/base64-blob-stream.js";
+import { encodeFramedBlob, writeFramedBlob } from "./blob/framed-blob.js";
 import type { Settings } from "../settings/index.js";
 import { randomHex } from "../utils/random-pool.js";
 import { PersistedResult } from "./persisted-result.js";
@@ -30,14 +31,16 @@ async function serializeBlob(serializer: Serializer, value: unknown, expiration:
 }
 
 /**
- * Writes a blob at `key` (large binary ones in parts where the storage can, the rest in
- * one piece) and resolves to its integrity hash, which the reference records.
+ * Writes a blob at `key` and resolves to its integrity hash, which the reference records:
+ * binary ones of at least `framedMinBytes` framed (raw bytes, no base64), large ones in
+ * parts where the storage can, the rest in one piece.
  */
-async function writeBlob(storage: WritableFileSystem, key: string, blob: SerializedBlob): Promise<string> {
+async function writeBlob(storage: WritableFileSystem, key: string, blob: SerializedBlob, framedMinBytes: number): Promise<string> {
   if ("file" in blob) {
     await storage.writePath(key, blob.file);
     return blob.integrity;
   }
+  if (blob.bytes.byteLength >= framedMinBytes) return writeFramed(storage, key, blob);
   if (blob.bytes.byteLength < STREAM_WRITE_MIN_BYTES || storage.openWriter === undefined) {
     const { bytes, integrity } = encodeBase64Blob(blob);
     await storage.writePath(key, bytes);
@@ -47,6 +50,25 @@ async function writeBlob(storage: WritableFileSystem, key: string, blob: Seriali
   let integrity: string;
   try {
     integrity = await writeBase64ResultBlob(writer, blob);
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+  await writer.commit();
+  return integrity;
+}
+
+/** Writes a framed blob: in parts where the storage can (the bytes never copied), else in one piece. */
+async function writeFramed(storage: WritableFileSystem, key: string, blob: Base64BlobInput): Promise<string> {
+  if (storage.openWriter === undefined) {
+    const { file, integrity } = encodeFramedBlob(blob);
+    await storage.writePath(key, file);
+    return integrity;
+  }
+  const writer = await storage.openWriter(key);
+  let integrity: string;
+  try {
+    integrity = await writeFramedBlob(writer, blob);
   } catch (err) {
     await writer.abort();
     throw err;
@@ -123,7 +145,7 @@ export class ResultStore {
       throw error;
     }
     const key = request.key ?? randomHex(16);
-    const integrity = await writeBlob(storage, key, blob);
+    const integrity = await writeBlob(storage, key, blob, this.#settings.get("CAIRN_RESULTS_FRAMED_MIN_BYTES"));
     return new PersistedResult<T>({
       storageKey: key,
       storageBlockId: blockId,

@@ -81,6 +81,16 @@ export const SETTING_DEFINITIONS: SettingDefinitions = {
     secret: false,
     envOnly: false,
   },
+  CAIRN_RESULTS_FRAMED_MIN_BYTES: {
+    key: "CAIRN_RESULTS_FRAMED_MIN_BYTES",
+    description: "Binary results whose serialized bytes are at least this large are written framed (raw bytes after a JSON head line, no base64).",
+    expected: "a whole number of bytes, such as 1048576",
+    schema: byteCountSchema,
+    default: () => 1048576,
+    defaultText: "1048576",
+    secret: false,
+    envOnly: false,
+  },
   CAIRN_LOCAL_STORAGE_PATH: {
     key: "CAIRN_LOCAL_STORAGE_PATH",
     description: "The folder of the default local result storage; relative to the working directory.",

@@ -30,7 +30,7 @@ export const portSchema = z
   .transform(Number)
   .pipe(z.number().int().min(1).max(65535));
 
-/** A whole number of bytes, 0 or more (at most 2^53 - 1). */
+/** A whole number of bytes, 0 to 2^53 - 1 (digits only, e.g. `1048576`). */
 export const byteCountSchema = z
   .string()
   .trim()

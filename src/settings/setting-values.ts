@@ -31,6 +31,14 @@ export interface SettingValues {
    */
   CAIRN_RESULTS_DEFAULT_SERIALIZER: string;
   /**
+   * Binary results (a serializer whose data is base64, such as msgpack) whose serialized
+   * bytes are at least this many are written as framed blobs: one JSON head line, then the
+   * raw bytes, without base64 (see `docs/result-blob.md`). Smaller ones, and JSON results,
+   * stay one JSON document.
+   * @default 1048576
+   */
+  CAIRN_RESULTS_FRAMED_MIN_BYTES: number;
+  /**
    * The folder of the default `LocalFileSystem` storage, as an absolute path
    * (relative values are resolved against the working directory when settings load).
    * @default "<cwd>/.cairn-results"

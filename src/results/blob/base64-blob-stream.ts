@@ -150,7 +150,7 @@ function findHead(
 }
 
 /** Fills `into` from `position`; a file that ends first is refused as truncated. */
-async function readExactly(reader: PathReader, into: Buffer, position: number, source: ResultBlobSource): Promise<Buffer> {
+export async function readExactly(reader: PathReader, into: Buffer, position: number, source: ResultBlobSource): Promise<Buffer> {
   let done = 0;
   while (done < into.length) {
     const n = await reader.read(into, done, into.length - done, position + done);
