@@ -338,7 +338,7 @@ describe("the UI's files at /", () => {
     const ui = app({ uiAssetsDir: dir, apiKey: "k-123" });
     assert.equal((await ui.request("/")).status, 200);
     const info = await ui.request("/", { headers: { accept: "application/json" } });
-    assert.deepEqual({ ...(await info.json()), version: "x" }, { name: "cairn server", version: "x", api: "/api", openapi: "/api/openapi.json", ui: "/" });
+    assert.deepEqual({ ...(await info.json() as object), version: "x" }, { name: "cairn server", version: "x", api: "/api", openapi: "/api/openapi.json", ui: "/" });
   });
 
   test("an unbuilt UI says how to build it", async () => {
