@@ -9,6 +9,7 @@ import type { MetadataService } from "../database/service/metadata-service.js";
 import { openMetadataService } from "../database/service/open-metadata-service.js";
 import type { Settings } from "../settings/index.js";
 import { createServerApp } from "./create-server-app.js";
+import { previewPolicy } from "./preview/preview-policy.js";
 
 /** How long applied write-batch ids are kept (a client retries a batch for minutes, not days). */
 const BATCH_ID_RETENTION_MS = 7 * 24 * 3600_000;
@@ -92,6 +93,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     service,
     apiKey: settings.get("CAIRN_SERVER_API_KEY"),
     log,
+    settings,
+    preview: previewPolicy(settings, host),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
   });
   const listener = getRequestListener(app.fetch);
