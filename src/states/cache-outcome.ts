@@ -13,7 +13,12 @@
  * const reason: CacheMissReason = "expired";
  * ```
  */
-export type CacheMissReason = "no-entry" | "expired" | "missing-blob" | "corrupt-blob" | "replaced-blob" | "unreadable-blob" | "refreshed";
+export type CacheMissReason = (typeof CACHE_MISS_REASONS)[number];
+
+/** Every {@link CacheMissReason}, in the order above (for schemas and pickers). */
+export const CACHE_MISS_REASONS = [
+  "no-entry", "expired", "missing-blob", "corrupt-blob", "replaced-blob", "unreadable-blob", "refreshed",
+] as const;
 
 /**
  * What the cache lookup of a task run found, as its states record it (`details.cache`):

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdSchema, StateTypeSchema, TimestampSchema } from "./common-schemas.js";
 import { TaskRunSchema } from "./run-schemas.js";
+import { CACHE_MISS_REASONS } from "../../../states/cache-outcome.js";
 
 /** `Attempt`: one attempt of a run, from a RUNNING state to the state that ended it. */
 export const AttemptSchema = z
@@ -48,7 +49,7 @@ export const TaskInputSchema = z
 
 /** The reasons a cache lookup can miss. */
 export const CacheMissReasonSchema = z
-  .enum(["no-entry", "expired", "missing-blob", "corrupt-blob", "unreadable-blob", "refreshed"])
+  .enum(CACHE_MISS_REASONS)
   .openapi("CacheMissReason");
 
 /** `ResultReferenceView`: a run's result as recorded. */
