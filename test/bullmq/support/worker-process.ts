@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 
 export const REDIS_URL = "redis://127.0.0.1:6379";
 const CLI = fileURLToPath(new URL("../../server/fixtures/cli.ts", import.meta.url));
+const TSX = import.meta.resolve("tsx");
 const STARTUP_TIMEOUT_MS = 60_000;
 
 /** A queue and a prefix no other test uses. */
@@ -45,7 +46,7 @@ export interface StartWorkerOptions {
 /** Starts `cairn worker start` and waits until it takes jobs. */
 export async function startWorker(options: StartWorkerOptions): Promise<WorkerProcess> {
   const args = [
-    "--import", "tsx", CLI, "worker", "start", "--module", ...options.modules,
+    "--import", TSX, CLI, "worker", "start", "--module", ...options.modules,
     "--queue", options.queue, "--prefix", options.prefix, "--redis", REDIS_URL,
     "--concurrency", String(options.concurrency ?? 1), ...(options.extraArgs ?? []),
   ];
