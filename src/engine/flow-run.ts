@@ -15,6 +15,7 @@ import { FlowRunRecorder, TaskRunRecorder } from "./run-recorder.js";
 import { runAttempts } from "./run-attempts.js";
 import { finalStateFor } from "./return-value.js";
 import { nextDynamicKey } from "./dynamic-key.js";
+import { RunWriteBarrier } from "./run-write-barrier.js";
 
 const defaultTaskRunner = new ConcurrentTaskRunner();
 
@@ -80,6 +81,7 @@ export async function runFlow<T>(definition: FlowDefinition, args: unknown[]): P
     priorTaskRuns: new Map(),
     decisions: new Map(),
     pending: new Set(),
+    barrier: new RunWriteBarrier(client),
   };
 
   const owner = {
@@ -121,7 +123,10 @@ export async function runFlow<T>(definition: FlowDefinition, args: unknown[]): P
         while (attemptContext.pending.size > 0) await Promise.all([...attemptContext.pending]);
       }
     },
-    finish: (value) => finalStateFor<T>(value, (v) => createResult(v, decision, owner)),
+    finish: (value) =>
+      finalStateFor<T>(value, (v) =>
+        decision.persist ? context.barrier.whenDurable(() => createResult(v, decision, owner)) : createResult(v, decision, owner),
+      ),
   });
 
   engine.activeRuns.delete(id);

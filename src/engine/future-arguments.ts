@@ -1,6 +1,7 @@
 import { isTaskFuture, type TaskFuture } from "./task-future.js";
 import { errorMessage } from "./run-attempts.js";
 import { UpstreamTaskError } from "./run-errors.js";
+import type { TaskInput } from "../states/cache-outcome.js";
 
 /** Whether any argument is a future (top level, or an element of a top-level array). */
 export function hasFutures(args: readonly unknown[]): boolean {
@@ -51,4 +52,21 @@ export async function resolveOne(future: TaskFuture): Promise<unknown> {
       { cause: error, context: { taskRunId: future.taskRunId } },
     );
   }
+}
+
+/**
+ * The inputs a task run records: its parameter names, with the task runs whose futures
+ * were passed for them (top level, or elements of a top-level array).
+ */
+export function taskInputs(parameters: Record<string, unknown>, rawArgs: readonly unknown[]): TaskInput[] {
+  const names = Object.keys(parameters);
+  const inputs: TaskInput[] = new Array<TaskInput>(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const arg = rawArgs[i];
+    let upstream: string[] | undefined;
+    if (isTaskFuture(arg)) upstream = [arg.taskRunId];
+    else if (Array.isArray(arg) && arg.some(isTaskFuture)) upstream = arg.filter(isTaskFuture).map((f) => f.taskRunId);
+    inputs[i] = upstream === undefined ? { name: names[i]! } : { name: names[i]!, upstream };
+  }
+  return inputs;
 }

@@ -5,6 +5,7 @@ import { LOG_LEVELS } from "../records/index.js";
 import type { TaskRunner } from "../task-runners/task-runner.js";
 import type { InheritedResultOptions, ResultDecision } from "../results/persistence-decision.js";
 import type { State } from "../states/state.js";
+import type { RunWriteBarrier } from "./run-write-barrier.js";
 
 /** What the engine keeps about a flow run in progress. @internal */
 export interface FlowRunContext {
@@ -39,6 +40,8 @@ export interface FlowRunContext {
   readonly decisions: Map<object, ResultDecision>;
   /** Submitted task runs not yet finished: the flow waits for them before it ends. */
   readonly pending: Set<Promise<State>>;
+  /** Makes the flow run's row durable before the first result blob written in it. */
+  readonly barrier: RunWriteBarrier;
 }
 
 /** What the engine keeps about a task run in progress. @internal */

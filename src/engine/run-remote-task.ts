@@ -1,5 +1,6 @@
 import type { WritableFileSystem } from "../blocks/writable-file-system.js";
 import type { OrchestrationClient } from "../client/orchestration-client.js";
+import { RunWriteBarrier } from "./run-write-barrier.js";
 import { FINAL_STATE_TYPES, type TaskRunRecord } from "../records/index.js";
 import type { ResultRecord, BaseResult } from "../results/base-result.js";
 import { LiteralResult } from "../results/literal-result.js";
@@ -111,7 +112,7 @@ export async function runRemoteTaskRun<T>(
   const storage = env.storage;
   const inherited = { persistResult: spec.result.inheritedPersistResult, resultStorage: storage, resultSerializer: env.serializer };
   const decision: ResultDecision = { persist: spec.result.persist, rule: spec.result.rule, resultStorage: storage, resultSerializer: env.serializer, inherited };
-  const flow = spec.flowRun === null ? undefined : flowContext(engine, spec.flowRun, inherited, env.signal);
+  const flow = spec.flowRun === null ? undefined : flowContext(engine, client, spec.flowRun, inherited, env.signal);
   const presets: RemotePresets = {
     cacheKey: spec.cacheKey,
     ...(env.claimCacheKey === undefined ? {} : { claimCacheKey: env.claimCacheKey }),
@@ -184,6 +185,7 @@ async function finish<T>(
 
 function flowContext(
   engine: Engine,
+  client: OrchestrationClient,
   flowRun: NonNullable<RemoteTaskRunSpec["flowRun"]>,
   inherited: FlowRunContext["resultOptions"],
   signal: AbortSignal | undefined,
@@ -203,6 +205,8 @@ function flowContext(
     priorTaskRuns: new Map(),
     decisions: new Map(),
     pending: new Set(),
+    // The flow run is durable already (its own process recorded it); this waits for the task run's row.
+    barrier: new RunWriteBarrier(client),
   };
 }
 

@@ -5,7 +5,8 @@ import { decidePersistence, type ResultDecision } from "../results/persistence-d
 import { createResult, type ResultOwner } from "../results/create-result.js";
 import { Cached, Failed, Pending } from "../states/constructors.js";
 import type { BaseResult } from "../results/base-result.js";
-import { computeCacheKey, isCachingTask, lookupCache } from "./task-cache.js";
+import { computeCacheKey, isCachingTask, lookupCache, type CacheLookup } from "./task-cache.js";
+import type { CacheOutcome } from "../states/cache-outcome.js";
 import type { State } from "../states/state.js";
 import { currentEngine, type Engine } from "./engine.js";
 import { runScope, type FlowRunContext, type RunScope, type TaskRunContext } from "./run-context.js";
@@ -18,8 +19,9 @@ import type { TaskDefinition } from "./task.js";
 import { nextDynamicKey } from "./dynamic-key.js";
 import { bindParameters } from "./parameters.js";
 import { UpstreamTaskError } from "./run-errors.js";
-import { hasFutures, resolveFutures } from "./future-arguments.js";
+import { hasFutures, resolveFutures, taskInputs } from "./future-arguments.js";
 import { remoteTaskRun } from "./remote-task-describe.js";
+import { RunWriteBarrier } from "./run-write-barrier.js";
 
 /**
  * What a process that runs a task run submitted by a flow elsewhere (a worker) sets on it:
@@ -193,9 +195,16 @@ export async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: read
       cacheResultInMemory: options.cacheResultInMemory ?? true,
       expiration: options.cacheExpirationSeconds === undefined ? null : new Date(Date.now() + options.cacheExpirationSeconds * 1000),
     };
-    const runIt = (): Promise<State<T>> =>
+    const inputs = taskInputs(parameters, rawArgs);
+    const decision = prepared.decision;
+    const create = (v: unknown) => createResult(v, decision, owner);
+    // A blob is written only once the run it belongs to is durable (its flow run, or itself when standalone).
+    const barrier = decision.persist ? (flow?.barrier ?? new RunWriteBarrier(prepared.client)) : undefined;
+    const persist = barrier === undefined ? create : (v: unknown) => barrier.whenDurable(() => create(v));
+    const runIt = (cache?: { key: string; outcome: CacheOutcome }): Promise<State<T>> =>
       runAttempts<T>({
         label,
+        firstStateDetails: cache === undefined ? { inputs } : { inputs, cacheKey: cache.key, cache: cache.outcome },
         options: definition.options,
         persistenceDisabled: definition.options.persistResult === false,
         previousAttempts: prepared.previousAttempts,
@@ -218,7 +227,7 @@ export async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: read
           };
           return runScope.run({ flow, task: context }, () => definition.fn(...args));
         },
-        finish: (value) => finalStateFor<T>(value, (v) => createResult(v, prepared.decision, owner)),
+        finish: (value) => finalStateFor<T>(value, persist),
       });
 
     let cacheKey: string | null = null;
@@ -250,6 +259,9 @@ export async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: read
   if (state.isFailed()) logger.error(`Finished in state ${state.toString()}`);
   else logger.debug(`Finished in state ${state.toString()}`);
   if (flow?.retainTaskRuns) flow.priorTaskRuns.set(prepared.reuseKey, { taskRunId: row.id, state, runCount: row.runCount });
+  // Let the event loop run now and then, even under a flow of synchronous tasks (timers, the store's I/O).
+  const turn = engine.turn();
+  if (turn !== undefined) await turn;
   return state;
 }
 
@@ -263,16 +275,16 @@ async function runCached<T>(
   key: string,
   owner: ResultOwner,
   logger: RunLogger,
-  runIt: () => Promise<State<T>>,
+  runIt: (cache: { key: string; outcome: CacheOutcome }) => Promise<State<T>>,
 ): Promise<State<T>> {
   const { engine, client, recorder, definition } = prepared;
   const refresh = definition.options.refreshCache ?? engine.settings.get("CAIRN_TASKS_REFRESH_CACHE");
   if (!refresh) {
     const inflight = engine.inflightCacheKeys.get(key);
     if (inflight !== undefined) {
-      const other = await inflight;
+      const other = await inflight.state;
       if (other.isCompleted() && (other.data?.type === "reference" || other.data?.type === "literal")) {
-        return finishCached(recorder, other.data as BaseResult<T>, key, logger);
+        return finishCached(recorder, other.data as BaseResult<T>, key, logger, inflight.taskRunId);
       }
     }
   }
@@ -281,22 +293,29 @@ async function runCached<T>(
   if (remote?.claimCacheKey !== undefined) remote.claims.push(await remote.claimCacheKey(key));
   // Claim the key before looking it up, so runs with the same key started meanwhile wait for this one.
   let settle!: (state: State) => void;
-  const mine = new Promise<State>((resolve) => (settle = resolve));
+  const mine = { taskRunId: recorder.id, state: new Promise<State>((resolve) => (settle = resolve)) };
   engine.inflightCacheKeys.set(key, mine);
   let state: State<T> | undefined;
   try {
+    let outcome: CacheOutcome = { hit: false, reason: "refreshed" };
     if (!refresh) {
       const recent = engine.recentCacheEntries.get(key);
-      const hit = recent ?? await lookupCache(engine, client, key, prepared.decision, owner.cacheResultInMemory, logger);
-      if (hit !== undefined) state = finishCached(recorder, hit as BaseResult<T>, key, logger);
+      const found = recent ?? (await lookupCache(engine, client, key, prepared.decision, owner.cacheResultInMemory, logger));
+      if (found.result !== undefined) {
+        const entry = "taskRunId" in found ? found.taskRunId : found.entryTaskRunId;
+        state = finishCached(recorder, found.result as BaseResult<T>, key, logger, entry);
+      } else {
+        const { miss: reason, entryTaskRunId, message } = found as Extract<CacheLookup, { miss: unknown }>;
+        outcome = { hit: false, reason, ...(entryTaskRunId === undefined ? {} : { entryTaskRunId }), ...(message === undefined ? {} : { message }) };
+      }
     }
     if (state === undefined) {
       // Only a run that computes the value becomes a cache entry (a Cached run names the key in its state only).
       recorder.row.cacheKey = key;
       recorder.row.cacheExpiration = owner.expiration?.toISOString() ?? null;
-      state = await runIt();
+      state = await runIt({ key, outcome });
       if (state.isCompleted() && (state.data?.type === "reference" || state.data?.type === "literal")) {
-        engine.recentCacheEntries.set(key, state.data, owner.expiration);
+        engine.recentCacheEntries.set(key, state.data, owner.expiration, recorder.id);
       }
     }
     return state;
@@ -306,8 +325,8 @@ async function runCached<T>(
   }
 }
 
-function finishCached<T>(recorder: TaskRunRecorder, data: BaseResult<T>, key: string, logger: RunLogger): State<T> {
-  const state = Cached<T>({ data, stateDetails: { cacheKey: key } });
+function finishCached<T>(recorder: TaskRunRecorder, data: BaseResult<T>, key: string, logger: RunLogger, entryTaskRunId: string | null): State<T> {
+  const state = Cached<T>({ data, stateDetails: { cacheKey: key, cache: { hit: true, entryTaskRunId } } });
   recorder.setState(state);
   logger.info(`Finished in state Cached(): the result of an earlier run with the same cache key was reused.`);
   return state;

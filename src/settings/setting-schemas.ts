@@ -30,6 +30,14 @@ export const portSchema = z
   .transform(Number)
   .pipe(z.number().int().min(1).max(65535));
 
+/** A whole number of bytes, 0 or more (at most 2^53 - 1). */
+export const byteCountSchema = z
+  .string()
+  .trim()
+  .regex(/^\d+$/)
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
+
 /** A host name or IP address: no scheme, no path, no spaces. */
 export const hostSchema = z.string().trim().regex(/^[^\s/]+$/);
 

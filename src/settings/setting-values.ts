@@ -79,6 +79,17 @@ export interface SettingValues {
    */
   CAIRN_SERVER_PORT: number;
   /**
+   * Whether `cairn server` previews result values (reads them from storage for the UI).
+   * Unset: on while the server listens on a loopback address, else off.
+   * @default undefined
+   */
+  CAIRN_SERVER_RESULT_PREVIEW: boolean | undefined;
+  /**
+   * The largest result blob, in bytes, the server reads to preview it.
+   * @default 10485760
+   */
+  CAIRN_SERVER_RESULT_PREVIEW_MAX_BYTES: number;
+  /**
    * The metadata database, normalized: `sqlite:///<absolute path>` or `postgresql://...`.
    * Use {@link parseDatabaseUrl} to read it.
    * @default "sqlite:///" + path.join(CAIRN_HOME, "cairn.db")

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { main, runCli } from "../../src/cli/main.js";
-import { loadSettings, SETTING_KEYS } from "../../src/settings/index.js";
+import { SETTING_KEYS, loadSettings } from "../../src/settings/index.js";
 
 const homes: string[] = [];
 after(() => homes.forEach((home) => fs.rmSync(home, { recursive: true, force: true })));

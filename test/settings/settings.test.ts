@@ -74,7 +74,7 @@ void describe("loadSettings: defaults", () => {
   });
 
   void test("SETTING_DEFINITIONS lists every key with a description, an expected form and a default", () => {
-    assert.equal(SETTING_KEYS.length, 21);
+    assert.equal(SETTING_KEYS.length, 23);
     for (const key of SETTING_KEYS) {
       const definition = SETTING_DEFINITIONS[key];
       assert.equal(definition.key, key);

@@ -284,6 +284,32 @@ export class AzureBlobStorage extends Block implements WritableFileSystem {
     }
   }
 
+  /** {@inheritDoc WritableFileSystem.readHead} One ranged download. */
+  async readHead(path: string, maxBytes: number): Promise<Uint8Array> {
+    const name = this.#blobName(path, "read");
+    const length = Math.max(0, Math.trunc(maxBytes));
+    if (length === 0) return new Uint8Array(0);
+    try {
+      const response = await (await this.#client()).getBlobClient(name).download(0, length);
+      if (response.readableStreamBody === undefined) return new Uint8Array(0);
+      const bytes = await readAll(response.readableStreamBody);
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, length));
+    } catch (err) {
+      // An empty blob has no byte 0: "InvalidRange" (416).
+      if (azureHttpStatus(err) === 416 || azureErrorCode(err) === "InvalidRange") return new Uint8Array(0);
+      throw this.#wrap(err, path, name, "read");
+    }
+  }
+
+  /**
+   * {@inheritDoc WritableFileSystem.locationUri}
+   * `azure://<blob service URL>/<container>/<prefix>/`. (Uncommitted blocks of writes that
+   * never finished are not listed: Azure discards them itself after a week.)
+   */
+  locationUri(): string {
+    return `azure://${this.accountUrl.replace(/\/+$/, "")}/${this.containerName}/${this.prefix === "" ? "" : `${this.prefix}/`}`;
+  }
+
   /** {@inheritDoc WritableFileSystem.listPaths} */
   async *listPaths(prefix = ""): AsyncGenerator<StoredPathInfo> {
     if (prefix !== "") parseStorageKey(prefix.endsWith("/") ? prefix.slice(0, -1) : prefix, this.describe(), "list");
