@@ -222,6 +222,7 @@ async function storedState<T>(engine: Engine, stored: TaskRunRecord): Promise<St
         storageBlockId: record.storageBlockId,
         serializerType: record.serializerType,
         expiration: record.expiration === null ? null : new Date(record.expiration),
+        integrity: record.integrity,
         storage: record.storageBlockId === null ? undefined : await engine.results.storageById(record.storageBlockId),
       });
     } else data = UnpersistedResult.missing<T>();

@@ -67,7 +67,7 @@ describe("large values travel through result storage, not Redis", () => {
     try {
       for (let from = 0; from < 100; from += 10) {
         const ok = await t.engine.run(() => tenFlows(from));
-        received += ok.reduce((a, b) => a + b, 0);
+        received += ok.reduce((a: number, b) => a + b, 0);
       }
     } finally {
       sampling = false;
@@ -126,7 +126,7 @@ describe("storage a worker cannot reach", () => {
             "Use storage that the flow and every worker reach: S3, Azure Blob Storage, or a folder on a shared mount",
         ),
       );
-      const error = await state.result({ raiseOnFailure: false });
+      const error: unknown = await state.result({ raiseOnFailure: false });
       assert.ok(error instanceof DistributedError && error.code === "STORAGE_NOT_SHARED");
     } finally {
       rmSync(`.tmp/not-shared-${process.pid}`, { recursive: true, force: true });

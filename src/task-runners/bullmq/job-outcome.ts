@@ -95,6 +95,7 @@ export async function decodeOutcome<T>(
       storageBlockId: record.storageBlockId,
       serializerType: record.serializerType,
       expiration: record.expiration === null ? null : new Date(record.expiration),
+      integrity: record.integrity,
       storage: record.storageBlockId === null ? undefined : record.storageBlockId === storageBlockId ? transport.storage : await storageById(record.storageBlockId),
       ...(held === undefined ? {} : { value: held.value, holdValue: true }),
     });

@@ -16,7 +16,7 @@ export const JOB_FORMAT_VERSION = 1;
 export type WireArgument =
   | { readonly value: WireValue }
   /** A persisted result in another storage than the run's (its block document id). */
-  | { readonly persisted: string; readonly storageBlockId: string }
+  | { readonly persisted: string; readonly storageBlockId: string; readonly integrity?: string }
   | { readonly list: readonly WireArgument[] };
 
 /** The data of one BullMQ job: one task run. */
@@ -67,8 +67,9 @@ export async function encodeArguments(
     if (arg.kind === "list") return { list: await Promise.all(arg.items.map((item, i) => one(item, `${position}[${i}]`))) };
     if (arg.kind === "result") {
       const result = arg.result;
-      if (result.storageBlockId === storageBlockId) return { value: { persisted: result.storageKey } };
-      return { persisted: result.storageKey, storageBlockId: result.storageBlockId! };
+      const integrity = result.integrity === undefined ? {} : { integrity: result.integrity };
+      if (result.storageBlockId === storageBlockId) return { value: { persisted: result.storageKey, ...integrity } };
+      return { persisted: result.storageKey, storageBlockId: result.storageBlockId!, ...integrity };
     }
     let wire: WireValue;
     try {
@@ -98,7 +99,9 @@ export async function decodeArguments(
 ): Promise<unknown[]> {
   const one = async (arg: WireArgument): Promise<unknown> => {
     if ("list" in arg) return Promise.all(arg.list.map(one));
-    if ("storageBlockId" in arg) return readPersistedValue(await storageById(arg.storageBlockId), arg.persisted);
+    if ("storageBlockId" in arg) {
+      return readPersistedValue(await storageById(arg.storageBlockId), arg.persisted, { expectedIntegrity: arg.integrity });
+    }
     return transport.decode(arg.value);
   };
   return Promise.all(args.map(one));

@@ -13,7 +13,7 @@ import { randomHex } from "../../utils/random-pool.js";
 export type WireValue =
   | { readonly inline: string }
   | { readonly transient: string }
-  | { readonly persisted: string };
+  | { readonly persisted: string; readonly integrity?: string };
 
 /** Where transient blobs go in the result storage. */
 export const TRANSIENT_PREFIX = "cairn-transient/";
@@ -61,7 +61,8 @@ export class ValueTransport {
   /** The value back (a transient blob is left in place: see {@link ValueTransport.remove}). */
   async decode(wire: WireValue): Promise<unknown> {
     if ("inline" in wire) return this.serializer.loads(wire.inline);
-    return readPersistedValue(this.storage, "transient" in wire ? wire.transient : wire.persisted);
+    if ("transient" in wire) return readPersistedValue(this.storage, wire.transient);
+    return readPersistedValue(this.storage, wire.persisted, { expectedIntegrity: wire.integrity });
   }
 
   /** Deletes the transient blob behind `wire`, if it has one (persisted results stay). */
