@@ -1,12 +1,15 @@
 // `cairn worker start|ls` with real worker processes: modules and task keys, the listing,
 // and draining on SIGTERM.
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { BullMQTaskRunner } from "../../src/bullmq.js";
 import { runCli } from "../../src/cli/main.js";
-import { flow, task } from "../../src/index.js";
+import { flow, LocalFileSystem, PersistedResultBlob, resolveSerializer, RunTimeoutError, task } from "../../src/index.js";
 import { createTestEngine, type TestEngine } from "../../src/testing/index.js";
-import { nap } from "./fixtures/tasks.js";
+import { flaky, nap, persistedSquare, tooSlow } from "./fixtures/tasks.js";
 import { cleanRedis, eventually, REDIS_URL, startWorker, uniqueQueue, type WorkerProcess } from "./support/worker-process.js";
 
 const MODULE = "test/bullmq/fixtures/tasks.ts";
@@ -58,6 +61,55 @@ describe("cairn worker start: modules and task keys", () => {
     const [run] = await client.readTaskRuns({ flowRunId: (await client.readFlowRuns())[0]!.id });
     assert.equal(run?.stateType, "FAILED", "the worker recorded it in the shared store");
     assert.notEqual(run?.owner.pid, process.pid);
+  });
+});
+
+describe("the worker runs task runs with the engine's semantics", () => {
+  it("retries a failing attempt, recording every state in the flow's store", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-flaky-"));
+    try {
+      const f = flow({ name: "retried", taskRunner: runner }, async () => flaky.submit(join(dir, "marker")).result());
+      assert.equal(await t.engine.run(() => f()), "second attempt");
+      const client = await t.engine.client();
+      const [run] = await client.readTaskRuns({ flowRunId: (await client.readFlowRuns({ flowName: "retried" }))[0]!.id });
+      const states = await client.readStates(run!.id);
+      assert.deepEqual(states.map((s) => s.name), ["Pending", "Running", "AwaitingRetry", "Retrying", "Completed"]);
+      assert.equal(run!.runCount, 2);
+      assert.equal(run!.owner.pid, worker.pid);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("applies the task's timeout: the flow gets a RunTimeoutError", async () => {
+    const f = flow({ name: "timed-out", taskRunner: runner }, async () => [await tooSlow.submit().wait()]);
+    const [state] = await t.engine.run(() => f());
+    assert.equal(state!.type, "FAILED");
+    assert.match(state!.message ?? "", /^Task run 'tooSlow-0' timed out after 0\.3 seconds/);
+    const error: unknown = await state!.result({ raiseOnFailure: false });
+    assert.ok(error instanceof RunTimeoutError, "the error keeps its class across processes");
+  });
+
+  it("persists results per DESIGN §3 to the flow's result storage", async () => {
+    const base = mkdtempSync(join(tmpdir(), "cairn-flow-storage-"));
+    try {
+      const f = flow({ name: "persisting", taskRunner: runner, resultStorage: new LocalFileSystem({ basepath: base }) }, async () =>
+        persistedSquare.submit(7).result());
+      assert.deepEqual(await t.engine.run(() => f()), { n: 7, square: 49 });
+      const client = await t.engine.client();
+      const [run] = await client.readTaskRuns({ flowRunId: (await client.readFlowRuns({ flowName: "persisting" }))[0]!.id });
+      const record = JSON.parse(run!.stateData!) as { type: string; storageKey: string };
+      assert.equal(record.type, "reference", "retries: 1 persists the task's result (rule 2)");
+      const file = join(base, record.storageKey);
+      assert.ok(existsSync(file), "written by the worker into the flow's storage");
+      const blob = PersistedResultBlob.parse(JSON.parse(readFileSync(file, "utf8")) as unknown);
+      assert.deepEqual(await resolveSerializer(blob.serializer).loads(blob.data), { n: 7, square: 49 });
+      const names = readdirSync(base);
+      assert.ok(names.includes(record.storageKey));
+      assert.equal(names.filter((n) => n !== "cairn-probes").length, 2, "the task's result and the flow's (rule 3), nothing else");
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });
 
