@@ -84,6 +84,9 @@ export async function apiGet<P extends ApiPath>(path: P, params?: ApiParams<P>, 
     // not JSON: keep the status line
   }
   const error = new ApiError(response.status, code, message);
-  if (response.status === 401) for (const listener of unauthorizedListeners) listener(error);
+  // Only about the key in use now: an answer to a request sent before the user typed a key says nothing about it.
+  if (response.status === 401 && key === currentApiKey() && init.signal?.aborted !== true) {
+    for (const listener of unauthorizedListeners) listener(error);
+  }
   throw error;
 }

@@ -28,7 +28,7 @@ function listQuery(f: FlowRunFilterValues, after: string | undefined) {
 
 /**
  * Flow runs, newest first, a page of 50 at a time (keyset paging on the server), with
- * filters; refreshes by itself (every 2 s while a run shown is in progress, else 5 s on
+ * filters; refreshes by itself (every 2 s while a run shown is in progress, else 3 s on
  * the first page).
  */
 export function FlowRunsPage({ route }: { route: Route }) {
@@ -40,7 +40,7 @@ export function FlowRunsPage({ route }: { route: Route }) {
     refreshMs: (page) => {
       const inProgress = page?.items.some((r) => !FINAL_TYPES.has(r.stateType)) ?? false;
       if (inProgress) return 2000;
-      return after === undefined ? 5000 : undefined;
+      return after === undefined ? 3000 : undefined;
     },
   });
   const go = (nextAfter: string | undefined) => navigate(href("flow-runs", { ...filterParams(filters), after: nextAfter }));
