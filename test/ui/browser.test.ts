@@ -9,6 +9,7 @@ import type { Page, Response } from "playwright-core";
 import { flow, task } from "../../src/index.js";
 import { startServer, type RunningServer } from "../../src/server/index.js";
 import { launchChromium, type TestBrowser } from "./support/browser.js";
+import { ensureBuiltUi } from "./support/built-ui.js";
 import { BLOCK_SECRET } from "./support/ui-runs.js";
 import { uiStore, type UiStore } from "./support/ui-store.js";
 
@@ -21,6 +22,7 @@ let keyed: RunningServer;
 let noPreview: RunningServer;
 
 before(async () => {
+  ensureBuiltUi();
   store = await uiStore();
   const start = (env: Record<string, string> = {}) => startServer({ settings: store.settings(env), host: "127.0.0.1", port: 0, log: () => undefined });
   // One after the other: each opens the same SQLite file and checks its migrations.
