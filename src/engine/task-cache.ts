@@ -4,13 +4,14 @@ import type { ResultRecord, BaseResult } from "../results/base-result.js";
 import { LiteralResult } from "../results/literal-result.js";
 import { PersistedResult } from "../results/persisted-result.js";
 import type { ResultDecision } from "../results/persistence-decision.js";
-import { readPersistedValue } from "../results/read-persisted-value.js";
-import { resultValueCache } from "../results/result-cache.js";
+import { readResultReference } from "../results/read-result-reference.js";
+import { resultCacheKey, resultValueCache } from "../results/result-cache.js";
 import type { Engine } from "./engine.js";
 import type { TaskOptions } from "./options.js";
 import type { RunLogger } from "./run-logger.js";
 import { isStorageError, StorageErrorCode } from "../blocks/storage-error.js";
 import { ResultIntegrityError } from "../results/blob/result-integrity-error.js";
+import { ResultReplacedError } from "../results/result-replaced-error.js";
 import type { CacheMissReason } from "../states/cache-outcome.js";
 import { errorMessage } from "./run-attempts.js";
 
@@ -55,8 +56,9 @@ const ANY_EXPIRATION = new Date(0).toISOString();
 
 /**
  * Looks the key up: the newest completed, unexpired task run recorded under it whose
- * result can be read back. An entry whose result is missing or corrupted is a miss,
- * with a warning — never an exception and never a wrong value. A miss says why
+ * result can be read back. An entry whose result is missing, corrupted or replaced since
+ * its run wrote it (another blob under the same key) is a miss, with a warning naming
+ * the reason — never an exception and never a wrong value. A miss says why
  * ({@link CacheMissReason}): one store read tells "no entry" from "expired".
  */
 export async function lookupCache(
@@ -90,14 +92,17 @@ export async function lookupCache(
         record.storageBlockId !== null
           ? await engine.results.storageById(record.storageBlockId)
           : (await engine.results.resolveStorage(decision.resultStorage)).storage;
-      const cacheKey = `${storage.describe()}\u0000${record.storageKey}`;
-      const value = resultValueCache.has(cacheKey) ? resultValueCache.get(cacheKey) : await readPersistedValue(storage, record.storageKey);
+      const writtenBy = `task run '${candidate.name}' (${candidate.id})`;
+      const cacheKey = resultCacheKey(storage, record);
+      const value = resultValueCache.has(cacheKey) ? resultValueCache.get(cacheKey) : await readResultReference(record, { storage, writtenBy });
       resultValueCache.set(cacheKey, value);
       const result = new PersistedResult({
         storageKey: record.storageKey,
         storageBlockId: record.storageBlockId,
         serializerType: record.serializerType,
         expiration: record.expiration === null ? null : new Date(record.expiration),
+        integrity: record.integrity,
+        writtenBy,
         storage,
         value,
         holdValue: cacheResultInMemory,
@@ -121,6 +126,7 @@ const LOOKUP_LIMIT = 3;
 /** The miss reason for an entry whose result could not be read. */
 function unreadableReason(error: unknown): CacheMissReason {
   if (isStorageError(error, StorageErrorCode.NotFound)) return "missing-blob";
+  if (error instanceof ResultReplacedError) return "replaced-blob";
   if (error instanceof ResultIntegrityError) return "corrupt-blob";
   return "unreadable-blob";
 }

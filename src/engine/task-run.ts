@@ -6,22 +6,37 @@ import { createResult, type ResultOwner } from "../results/create-result.js";
 import { Cached, Failed, Pending } from "../states/constructors.js";
 import type { BaseResult } from "../results/base-result.js";
 import { computeCacheKey, isCachingTask, lookupCache, type CacheLookup } from "./task-cache.js";
-import type { CacheOutcome, TaskInput } from "../states/cache-outcome.js";
+import type { CacheOutcome } from "../states/cache-outcome.js";
 import type { State } from "../states/state.js";
 import { currentEngine, type Engine } from "./engine.js";
 import { runScope, type FlowRunContext, type RunScope, type TaskRunContext } from "./run-context.js";
 import { RunLogger } from "./run-logger.js";
 import { TaskRunRecorder } from "./run-recorder.js";
-import { runAttempts, errorMessage } from "./run-attempts.js";
+import { runAttempts } from "./run-attempts.js";
 import { finalStateFor } from "./return-value.js";
-import { isTaskFuture, TaskFuture } from "./task-future.js";
+import { TaskFuture } from "./task-future.js";
 import type { TaskDefinition } from "./task.js";
 import { nextDynamicKey } from "./dynamic-key.js";
 import { bindParameters } from "./parameters.js";
 import { UpstreamTaskError } from "./run-errors.js";
+import { hasFutures, resolveFutures, taskInputs } from "./future-arguments.js";
+import { remoteTaskRun } from "./remote-task-describe.js";
+import { RunWriteBarrier } from "./run-write-barrier.js";
 
-/** A task run created (PENDING recorded) and ready to run. */
-interface PreparedTaskRun {
+/**
+ * What a process that runs a task run submitted by a flow elsewhere (a worker) sets on it:
+ * the cache key computed where it was submitted, and a claim on that key across processes.
+ */
+export interface RemotePresets {
+  readonly cacheKey: string | null;
+  /** Holds `key` across processes until the returned release is called (so one process computes it). */
+  readonly claimCacheKey?: (key: string) => Promise<() => Promise<void>>;
+  /** Releases of the claims taken: called once the run's final state is durable. */
+  readonly claims: (() => Promise<void>)[];
+}
+
+/** A task run created (PENDING recorded) and ready to run. @internal */
+export interface PreparedTaskRun {
   readonly definition: TaskDefinition;
   readonly engine: Engine;
   readonly client: OrchestrationClient;
@@ -32,6 +47,8 @@ interface PreparedTaskRun {
   readonly reuseKey: string;
   /** Attempts made by earlier flow-run attempts for this same task run. */
   readonly previousAttempts: number;
+  /** Set when this process runs a task run submitted by a flow in another process. */
+  readonly remote?: RemotePresets;
 }
 
 /** Runs a task inline (a direct call) and resolves to its final state. */
@@ -75,25 +92,25 @@ export function submitTask<T>(definition: TaskDefinition, args: readonly unknown
   } else {
     const scope = prepared.scope;
     const pending = flow.pending;
-    state = flow.taskRunner.submit<T>({
-      taskRunId: prepared.recorder.id,
-      taskName: definition.name,
-      taskKey: definition.taskKey,
-      // Task runners may start work outside this async context: restore it.
-      run: () =>
-        runScope.run(scope as RunScope, () =>
-          executeTaskRun<T>(prepared, args).then(
-            (s) => {
-              pending.delete(state);
-              return s;
-            },
-            (error: unknown) => {
-              pending.delete(state);
-              throw error;
-            },
-          ),
-        ),
-    });
+    state = flow.taskRunner
+      .submit<T>({
+        taskRunId: prepared.recorder.id,
+        taskName: definition.name,
+        taskKey: definition.taskKey,
+        // Task runners may start work outside this async context: restore it.
+        run: () => runScope.run(scope as RunScope, () => executeTaskRun<T>(prepared, args)),
+        remote: remoteTaskRun<T>({ ...prepared, flow }, args),
+      })
+      .then(
+        (s) => {
+          pending.delete(state);
+          return s;
+        },
+        (error: unknown) => {
+          pending.delete(state);
+          throw error;
+        },
+      );
     pending.add(state);
   }
   return new TaskFuture<T>(prepared.recorder.id, prepared.recorder.row.name, state);
@@ -150,7 +167,8 @@ function prepareTaskRun(
   return { definition, engine, client, scope, flow, recorder, decision, reuseKey, previousAttempts: prior?.runCount ?? 0 };
 }
 
-async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly unknown[]): Promise<State<T>> {
+/** Runs a prepared task run here: futures, cache, attempts, result; resolves to its final state. @internal */
+export async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly unknown[]): Promise<State<T>> {
   const { definition, engine, flow, recorder } = prepared;
   const row = recorder.row;
   const label = `Task run '${row.name}'`;
@@ -178,6 +196,11 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
       expiration: options.cacheExpirationSeconds === undefined ? null : new Date(Date.now() + options.cacheExpirationSeconds * 1000),
     };
     const inputs = taskInputs(parameters, rawArgs);
+    const decision = prepared.decision;
+    const create = (v: unknown) => createResult(v, decision, owner);
+    // A blob is written only once the run it belongs to is durable (its flow run, or itself when standalone).
+    const barrier = decision.persist ? (flow?.barrier ?? new RunWriteBarrier(prepared.client)) : undefined;
+    const persist = barrier === undefined ? create : (v: unknown) => barrier.whenDurable(() => create(v));
     const runIt = (cache?: { key: string; outcome: CacheOutcome }): Promise<State<T>> =>
       runAttempts<T>({
         label,
@@ -204,11 +227,13 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
           };
           return runScope.run({ flow, task: context }, () => definition.fn(...args));
         },
-        finish: (value) => finalStateFor<T>(value, (v) => createResult(v, prepared.decision, owner)),
+        finish: (value) => finalStateFor<T>(value, persist),
       });
 
     let cacheKey: string | null = null;
-    if (isCachingTask(options) && prepared.decision.persist) {
+    if (prepared.remote !== undefined) {
+      cacheKey = prepared.remote.cacheKey;
+    } else if (isCachingTask(options) && prepared.decision.persist) {
       cacheKey = computeCacheKey(
         options,
         {
@@ -234,6 +259,9 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
   if (state.isFailed()) logger.error(`Finished in state ${state.toString()}`);
   else logger.debug(`Finished in state ${state.toString()}`);
   if (flow?.retainTaskRuns) flow.priorTaskRuns.set(prepared.reuseKey, { taskRunId: row.id, state, runCount: row.runCount });
+  // Let the event loop run now and then, even under a flow of synchronous tasks (timers, the store's I/O).
+  const turn = engine.turn();
+  if (turn !== undefined) await turn;
   return state;
 }
 
@@ -260,6 +288,9 @@ async function runCached<T>(
       }
     }
   }
+  // Across processes too: a run elsewhere computing this key finishes (and its entry is durable) first.
+  const remote = prepared.remote;
+  if (remote?.claimCacheKey !== undefined) remote.claims.push(await remote.claimCacheKey(key));
   // Claim the key before looking it up, so runs with the same key started meanwhile wait for this one.
   let settle!: (state: State) => void;
   const mine = { taskRunId: recorder.id, state: new Promise<State>((resolve) => (settle = resolve)) };
@@ -299,72 +330,4 @@ function finishCached<T>(recorder: TaskRunRecorder, data: BaseResult<T>, key: st
   recorder.setState(state);
   logger.info(`Finished in state Cached(): the result of an earlier run with the same cache key was reused.`);
   return state;
-}
-
-/**
- * The inputs a task run records: its parameter names, with the task runs whose futures
- * were passed for them (top level, or elements of a top-level array).
- */
-function taskInputs(parameters: Record<string, unknown>, rawArgs: readonly unknown[]): TaskInput[] {
-  const names = Object.keys(parameters);
-  const inputs: TaskInput[] = new Array<TaskInput>(names.length);
-  for (let i = 0; i < names.length; i++) {
-    const arg = rawArgs[i];
-    let upstream: string[] | undefined;
-    if (isTaskFuture(arg)) upstream = [arg.taskRunId];
-    else if (Array.isArray(arg) && arg.some(isTaskFuture)) upstream = arg.filter(isTaskFuture).map((f) => f.taskRunId);
-    inputs[i] = upstream === undefined ? { name: names[i]! } : { name: names[i]!, upstream };
-  }
-  return inputs;
-}
-
-/** Whether any argument is a future (top level, or an element of a top-level array). */
-function hasFutures(args: readonly unknown[]): boolean {
-  for (const arg of args) {
-    if (isTaskFuture(arg) || (Array.isArray(arg) && arg.some(isTaskFuture))) return true;
-  }
-  return false;
-}
-
-/** Resolves futures among the arguments (top level, and elements of top-level arrays). */
-async function resolveFutures(args: readonly unknown[]): Promise<unknown[] | UpstreamTaskError> {
-  const out: unknown[] = [];
-  for (const arg of args) {
-    if (isTaskFuture(arg)) {
-      const value = await resolveOne(arg);
-      if (value instanceof UpstreamTaskError) return value;
-      out.push(value);
-    } else if (Array.isArray(arg) && arg.some(isTaskFuture)) {
-      const items: unknown[] = [];
-      for (const item of arg) {
-        const value = isTaskFuture(item) ? await resolveOne(item) : item;
-        if (value instanceof UpstreamTaskError) return value;
-        items.push(value);
-      }
-      out.push(items);
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
-}
-
-async function resolveOne(future: TaskFuture): Promise<unknown> {
-  const state = await future.wait();
-  if (!state.isCompleted()) {
-    return new UpstreamTaskError(
-      `Upstream task run '${future.taskRunName}' did not complete (state ${state.name}: ${state.message ?? "no message"}), ` +
-        "so this task run, which takes its result as an argument, cannot start. Fix the upstream task, or catch its failure " +
-        "and pass a fallback value instead of the future.",
-      { cause: state.error, context: { taskRunId: future.taskRunId } },
-    );
-  }
-  try {
-    return await state.result();
-  } catch (error) {
-    return new UpstreamTaskError(
-      `The result of upstream task run '${future.taskRunName}' could not be read: ${errorMessage(error)}`,
-      { cause: error, context: { taskRunId: future.taskRunId } },
-    );
-  }
 }

@@ -9,6 +9,7 @@ import { flowRunRoutes } from "./api/routes/flow-run-routes.js";
 import { historyRoutes } from "./api/routes/history-routes.js";
 import { orphanRoutes } from "./api/routes/orphan-routes.js";
 import { resultReferenceRoutes } from "./api/routes/result-reference-routes.js";
+import { secretKeyRoutes } from "./api/routes/secret-key-routes.js";
 import { taskRunRoutes } from "./api/routes/task-run-routes.js";
 import { writeRoutes } from "./api/routes/write-routes.js";
 import { cacheRoutes } from "./api/routes/cache-routes.js";
@@ -109,6 +110,7 @@ export function createServerApp(options: ServerAppOptions): OpenAPIHono {
   orphanRoutes(api, deps);
   resultReferenceRoutes(api, deps);
   blockRoutes(api, deps);
+  secretKeyRoutes(api, deps);
   // Read routes of the web UI (docs/ui.md).
   timelineRoutes(api, deps);
   taskRunDetailsRoutes(api, deps);

@@ -4,6 +4,7 @@
  * - `expired`: entries exist, but every one has expired (`cacheExpirationSeconds`);
  * - `missing-blob`: the entry's result file or object is gone from its storage;
  * - `corrupt-blob`: the entry's result blob failed its integrity check;
+ * - `replaced-blob`: another valid blob was written over the entry's result since its run wrote it;
  * - `unreadable-blob`: the entry's result could not be read (storage unreachable, block deleted, ...);
  * - `refreshed`: `refreshCache` (or `CAIRN_TASKS_REFRESH_CACHE`) made it run and overwrite the entry.
  *
@@ -12,7 +13,12 @@
  * const reason: CacheMissReason = "expired";
  * ```
  */
-export type CacheMissReason = "no-entry" | "expired" | "missing-blob" | "corrupt-blob" | "unreadable-blob" | "refreshed";
+export type CacheMissReason = (typeof CACHE_MISS_REASONS)[number];
+
+/** Every {@link CacheMissReason}, in the order above (for schemas and pickers). */
+export const CACHE_MISS_REASONS = [
+  "no-entry", "expired", "missing-blob", "corrupt-blob", "replaced-blob", "unreadable-blob", "refreshed",
+] as const;
 
 /**
  * What the cache lookup of a task run found, as its states record it (`details.cache`):

@@ -163,6 +163,7 @@ void describe("cairn config view", () => {
     assert.match(run.stdout, /^CAIRN_SERVER_PORT='4200' \(from default\)$/m);
     assert.match(run.stdout, /^CAIRN_API_URL=\(unset\) \(from default\)$/m);
     assert.match(run.stdout, new RegExp(`^CAIRN_LOCAL_STORAGE_PATH='${path.resolve("/srv/app/.cairn-results")}' \\(from default\\)$`, "m"));
+    assert.match(run.stdout, /^CAIRN_RESULTS_FRAMED_MIN_BYTES='1048576' \(from default\)$/m);
     assert.equal(run.stdout.split("\n").filter((line) => line.startsWith("CAIRN_")).length, SETTING_KEYS.length);
   });
 

@@ -95,6 +95,20 @@ describe("cache outcomes in state details", () => {
     assert.match(cache.message!, /corrupted/);
   });
 
+  test("a blob replaced by another valid blob is a miss with reason replaced-blob", async () => {
+    const swapped = task({ name: "swapped-rec", cacheKeyFn: () => "swapped-rec" }, () => ({ b: 1 }));
+    const donor = task({ name: "donor-rec", persistResult: true }, () => ({ b: 2 }));
+    await t.engine.run(() => swapped());
+    await t.engine.run(() => donor());
+    const first = await newestRun(swapped.taskKey);
+    writeFileSync(blobPath(first.run), readFileSync(blobPath((await newestRun(donor.taskKey)).run)));
+    assert.deepEqual(await other.run(() => swapped()), { b: 1 });
+    const cache = firstRunning((await newestRun(swapped.taskKey)).states).cache!;
+    assert.equal(cache.reason, "replaced-blob");
+    assert.equal(cache.entryTaskRunId, first.run.id);
+    assert.match(cache.message!, /was replaced since/);
+  });
+
   test("refreshCache is a miss with reason refreshed", async () => {
     const fresh = task({ name: "fresh-rec", cacheKeyFn: () => "fresh-rec" }, () => 1);
     await t.engine.run(() => fresh());

@@ -7,6 +7,7 @@ import { CairnError } from "../../errors/cairn-error.js";
 import { startServer, type RunningServer } from "../../server/start-server.js";
 import { parseDatabaseUrl, redactUrlPassword, type Settings } from "../../settings/index.js";
 import { cliSettings, colors, print } from "../output.js";
+import { databaseBackupCommand } from "./database-backup.js";
 
 /** Options of {@link serverCommand}, for embedding and tests. */
 export interface ServerCommandOptions {
@@ -23,7 +24,8 @@ export interface ServerCommandOptions {
  * `cairn server start [--host H] [--port P]` serves the API (and runs pending
  * migrations first) until SIGTERM or SIGINT, then shuts down gracefully;
  * `cairn server database upgrade` applies pending migrations;
- * `cairn server database reset [--yes]` empties the database after confirmation.
+ * `cairn server database reset [--yes]` empties the database after confirmation;
+ * `cairn server database backup PATH` copies a SQLite database safely while it is in use.
  * The database is `CAIRN_API_DATABASE_URL` (SQLite by default, or PostgreSQL).
  *
  * @example
@@ -121,6 +123,8 @@ export function serverCommand(options: ServerCommandOptions = {}): Command {
         await service.close();
       }
     });
+
+  database.addCommand(databaseBackupCommand());
 
   return server;
 }

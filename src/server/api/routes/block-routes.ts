@@ -61,9 +61,17 @@ const listDocuments = createRoute({
     query: z.object({
       blockTypeSlug: z.string().optional().openapi({ param: { name: "blockTypeSlug", in: "query" } }),
       includeAnonymous: queryBool("includeAnonymous"),
+      includeSecrets: queryBool("includeSecrets").openapi({
+        description:
+          "Listings never include secrets: false (or absent) is the only value served; true is refused with 400 " +
+          "(SECRETS_NOT_LISTED). Read one document with includeSecrets=true instead.",
+      }),
     }),
   },
-  responses: { 200: json(z.object({ items: z.array(BlockDocumentSchema) }).openapi("BlockDocuments"), "The documents."), ...ERROR_RESPONSES },
+  responses: {
+    200: json(z.object({ items: z.array(BlockDocumentSchema) }).openapi("BlockDocuments"), "The documents."),
+    ...ERROR_RESPONSES,
+  },
 });
 
 const readById = createRoute({
@@ -170,7 +178,15 @@ export function blockRoutes(app: ApiApp, { service }: RouteDeps): void {
   });
 
   app.openapi(listDocuments, async (c) => {
-    const { blockTypeSlug, includeAnonymous } = c.req.valid("query");
+    const { blockTypeSlug, includeAnonymous, includeSecrets: withSecrets } = c.req.valid("query");
+    if (withSecrets === true) {
+      throw new CairnError(
+        "SECRETS_NOT_LISTED",
+        "Block listings never include secrets, so includeSecrets=true is refused here. Read one document with its " +
+          "secrets: GET /api/block-types/{slug}/block-documents/{name}?includeSecrets=true (or /api/block-documents/{id}?includeSecrets=true).",
+        { context: { parameter: "includeSecrets" } },
+      );
+    }
     const items = await blocks.list({
       ...(blockTypeSlug === undefined ? {} : { blockTypeSlug }),
       ...(includeAnonymous === undefined ? {} : { includeAnonymous }),

@@ -59,16 +59,17 @@ export const queryInt = (name: string, max: number) =>
     .openapi({ param: { name, in: "query" }, type: "integer" });
 
 /**
- * `true`/`false` given as query text.
+ * `true`/`false` (or `1`/`0`) given as query text; anything else is a 400 that names the
+ * parameter and the values it accepts.
  *
  * @example
  * ```ts
- * z.object({ includeSecrets: queryBool("includeSecrets") }); // "true" -> true
+ * z.object({ includeSecrets: queryBool("includeSecrets") }); // "true" -> true; "yes" -> 400
  * ```
  */
 export const queryBool = (name: string) =>
   z
-    .enum(["true", "false", "1", "0"])
+    .enum(["true", "false", "1", "0"], { error: `${name} must be true or false (or 1 or 0)` })
     .transform((v) => v === "true" || v === "1")
     .optional()
     .openapi({ param: { name, in: "query" }, type: "boolean" });

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdSchema, StateTypeSchema, TimestampSchema } from "./common-schemas.js";
 import { TaskRunSchema } from "./run-schemas.js";
+import { CACHE_MISS_REASONS } from "../../../states/cache-outcome.js";
 
 /**
  * `schema | null` for a schema registered as a component: `.nullable()` on one loses the
@@ -59,7 +60,7 @@ export const TaskInputSchema = z
 
 /** The reasons a cache lookup can miss. */
 export const CacheMissReasonSchema = z
-  .enum(["no-entry", "expired", "missing-blob", "corrupt-blob", "unreadable-blob", "refreshed"])
+  .enum(CACHE_MISS_REASONS)
   .openapi("CacheMissReason");
 
 /** `ResultReferenceView`: a run's result as recorded. */
