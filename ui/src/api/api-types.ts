@@ -202,6 +202,14 @@ export type DeleteOutcome = {
   deleted: boolean;
 };
 
+export type SecretKeyRotation = {
+  documents: number;
+  oldFingerprint: string;
+  newFingerprint: string;
+  keyFile: string;
+  backupFile: string;
+};
+
 export type FlowRunTimeline = {
   flowRunId: string;
   taskRuns: Array<TimelineTaskRun>;
@@ -266,7 +274,7 @@ export type TaskInput = {
   upstream?: Array<string>;
 };
 
-export type CacheMissReason = "no-entry" | "expired" | "missing-blob" | "corrupt-blob" | "unreadable-blob" | "refreshed";
+export type CacheMissReason = "no-entry" | "expired" | "missing-blob" | "corrupt-blob" | "replaced-blob" | "unreadable-blob" | "refreshed";
 
 export type StorageBlockView = {
   id: string;
@@ -513,7 +521,7 @@ export interface ApiGetRoutes {
   /** List block documents (secrets always masked), by type then name */
   "/block-documents": {
     path: {};
-    query: { blockTypeSlug?: string; includeAnonymous?: boolean };
+    query: { blockTypeSlug?: string; includeAnonymous?: boolean; includeSecrets?: boolean };
     response: BlockDocuments;
   };
   /** Read a block document by id */

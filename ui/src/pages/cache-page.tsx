@@ -83,7 +83,7 @@ export function CachePage({ taskKey }: { taskKey: string }) {
                   <code class="break">{m.cacheKey}</code>
                 </td>
                 <td>
-                  <span class={`badge reason reason-${m.reason}`}>{m.reason}</span> {MISS_REASONS[m.reason] ?? ""}
+                  <span class={`badge reason reason-${m.reason}`}>{m.reason}</span> {MISS_REASONS[m.reason]}
                   {m.entryTaskRunId !== null && (
                     <>
                       {" "}

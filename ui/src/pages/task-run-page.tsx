@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { apiGet, type Attempt, type TaskRunDetails } from "../api/api-client.js";
+import { apiGet, type Attempt, type CacheMissReason, type TaskRunDetails } from "../api/api-client.js";
 import { ErrorMessage, Loading } from "../components/error-message.js";
 import { Facts } from "../components/facts.js";
 import { LogLines } from "../components/log-lines.js";
@@ -15,11 +15,12 @@ import { href } from "../router.js";
 const LOG_LIMIT = 1000;
 
 /** What a miss reason means, in a few words. */
-export const MISS_REASONS: Record<string, string> = {
+export const MISS_REASONS: Record<CacheMissReason, string> = {
   "no-entry": "nothing was cached under this key yet",
   expired: "the entry under this key had expired",
   "missing-blob": "the entry's result file was gone from its storage",
   "corrupt-blob": "the entry's result blob failed its integrity check",
+  "replaced-blob": "another blob was written over the entry's result since its run wrote it",
   "unreadable-blob": "the entry's result could not be read",
   refreshed: "refreshCache made it run and overwrite the entry",
 };
@@ -104,7 +105,7 @@ export function TaskRunPage({ id }: { id: string }) {
                     </span>
                   ) : (
                     <span class="cache-miss">
-                      <strong>miss</strong> ({cache.reason}): {MISS_REASONS[cache.reason ?? ""] ?? cache.reason}
+                      <strong>miss</strong> ({cache.reason}): {cache.reason === null ? "" : MISS_REASONS[cache.reason]}
                       {cache.entryTaskRunId !== null && (
                         <>
                           {" "}
