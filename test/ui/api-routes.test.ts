@@ -113,6 +113,16 @@ describe("GET /api/flow-runs/{id}/timeline", () => {
     assert.equal(notify.subflowRunId, store.runs.subflowRunId);
   });
 
+  test("attempts read from a run's row (entered once) are the ones its states tell", async () => {
+    for (const runId of [store.runs.pipelineRunId, store.runs.failedRunId]) {
+      const { body } = await get(`/flow-runs/${runId}/timeline`);
+      for (const t of body.taskRuns) {
+        const details = (await get(`/task-runs/${t.id}/details`)).body;
+        assert.deepEqual(t.attempts, details.attempts, t.name);
+      }
+    }
+  });
+
   test("an unknown flow run is a 404 naming it", async () => {
     const res = await get("/flow-runs/nope/timeline");
     assert.equal(res.status, 404);

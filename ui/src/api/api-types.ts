@@ -219,7 +219,6 @@ export type FlowRunTimeline = {
 export type TimelineTaskRun = {
   id: string;
   name: string;
-  taskKey: string;
   stateType: StateType;
   stateName: string;
   stateTimestamp: string;

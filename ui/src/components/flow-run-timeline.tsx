@@ -1,6 +1,7 @@
-import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useMemo, useRef, useState } from "preact/hooks";
 import type { FlowRunTimeline as Timeline, TimelineTaskRun } from "../api/api-client.js";
 import { formatDuration, formatTime } from "../format.js";
+import { useRenderedMark } from "../render-marks.js";
 import { href } from "../router.js";
 
 const ROW_HEIGHT = 24;
@@ -50,16 +51,8 @@ export function FlowRunTimeline({ timeline, flowStart, flowEnd }: { timeline: Ti
   const last = Math.min(taskRuns.length, Math.ceil((scrollTop + VIEW_ROWS * ROW_HEIGHT) / ROW_HEIGHT) + OVERSCAN);
   const pct = (t: number) => `${(((t - span.min) / span.width) * 100).toFixed(3)}%`;
 
-  // Mark when the chart first shows data: the benchmark and the tests wait for it.
-  const rendered = useRef(false);
-  useLayoutEffect(() => {
-    if (rendered.current) return;
-    rendered.current = true;
-    requestAnimationFrame(() => {
-      performance.mark("cairn:timeline-rendered");
-      scroller.current?.setAttribute("data-rendered", "true");
-    });
-  }, []);
+  // The benchmark and the tests wait for the chart's first paint.
+  useRenderedMark("cairn:timeline-rendered", scroller);
 
   if (taskRuns.length === 0) return <p class="muted">This flow run has no task runs.</p>;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => span.min + f * span.width);

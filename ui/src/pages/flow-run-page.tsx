@@ -21,7 +21,12 @@ export function FlowRunPage({ id }: { id: string }) {
   const runId = run.data?.id;
   const refresh = run.data === undefined ? undefined : run.data.stateType + run.data.stateTimestamp;
   const states = useApi((signal) => apiGet("/runs/{runId}/states", { runId: runId ?? id }, { signal }), [runId, refresh], { enabled: runId !== undefined });
-  const timeline = useApi((signal) => apiGet("/flow-runs/{id}/timeline", { id: runId ?? id }, { signal }), [runId, refresh], { enabled: runId !== undefined });
+  // Not waiting for the run: the timeline route takes the id (or prefix) as given. Fetched
+  // again every 2 s while the run is in progress, and once more when it ends.
+  const inProgress = run.data !== undefined && !FINAL_TYPES.has(run.data.stateType);
+  const timeline = useApi((signal) => apiGet("/flow-runs/{id}/timeline", { id }, { signal }), [id, inProgress], {
+    refreshMs: () => (inProgress ? 2000 : undefined),
+  });
   const logs = useApi((signal) => apiGet("/logs", { flowRunId: runId ?? id, limit: LOG_LIMIT }, { signal }), [runId, refresh], { enabled: runId !== undefined });
   const parent = useApi(
     (signal) => apiGet("/task-runs/{id}", { id: run.data?.parentTaskRunId ?? "" }, { signal }),

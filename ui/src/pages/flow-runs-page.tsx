@@ -1,10 +1,11 @@
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { apiGet, type FlowRun } from "../api/api-client.js";
 import { ErrorMessage, Loading } from "../components/error-message.js";
 import { FlowRunFilters, filtersFromQuery, type FlowRunFilterValues } from "../components/flow-run-filters.js";
 import { StateBadge } from "../components/state-badge.js";
 import { FINAL_TYPES, formatTime, runDuration } from "../format.js";
 import { useApi } from "../hooks/use-api.js";
+import { useRenderedMark } from "../render-marks.js";
 import { href, navigate, type Route } from "../router.js";
 
 const PAGE_SIZE = 50;
@@ -103,9 +104,11 @@ function filterParams(f: FlowRunFilterValues): Record<string, string | undefined
 
 /** The runs of one page. */
 function FlowRunsTable({ runs }: { runs: FlowRun[] }) {
+  const table = useRef<HTMLTableElement>(null);
+  useRenderedMark("cairn:flow-runs-rendered", table);
   if (runs.length === 0) return <p class="muted empty">No flow runs match. Run a flow (`npm run demo`), or change the filters.</p>;
   return (
-    <table class="table flow-runs">
+    <table class="table flow-runs" ref={table}>
       <thead>
         <tr>
           <th>State</th>

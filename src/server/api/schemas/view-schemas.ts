@@ -31,7 +31,6 @@ export const TimelineTaskRunSchema = z
   .object({
     id: IdSchema,
     name: z.string(),
-    taskKey: z.string(),
     stateType: StateTypeSchema,
     stateName: z.string(),
     stateTimestamp: TimestampSchema,
