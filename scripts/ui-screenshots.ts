@@ -18,6 +18,16 @@ const hourly = flow({ name: "refresh-dashboards", tags: ["hourly"] }, async (n: 
   for (let i = 0; i < n; i++) await task({ name: "render-chart" }, (k: number) => k * 2)(i);
 });
 for (let i = 0; i < 6; i++) await store.t.engine.run(() => hourly(3 + i));
+// A cache with each kind of miss: no entry yet, expired, refreshed; and hits.
+const geocode = task({ name: "geocode", cacheKeyFn: (_c, [city]) => `geo-${String(city)}`, cacheExpirationSeconds: 0.3, resultSerializer: "json" }, (city: string) => ({ city, lat: 48.85, lon: 2.35 }));
+const lookup = flow({ name: "geocode-addresses", tags: ["hourly"] }, async (refresh: boolean) => {
+  await (refresh ? geocode.withOptions({ refreshCache: true, cacheExpirationSeconds: 86_400 }) : geocode)("Paris");
+  await geocode("Paris");
+});
+await store.t.engine.run(() => lookup(false));
+await new Promise((r) => setTimeout(r, 400));
+await store.t.engine.run(() => lookup(false));
+await store.t.engine.run(() => lookup(true));
 await (await store.t.engine.client()).flush();
 
 const server = await startServer({ settings: store.settings(), host: "127.0.0.1", port: 0, log: () => undefined });
@@ -44,7 +54,7 @@ try {
   await shoot("task-run-tree", `#/task-runs/${runs.objectTaskRunId}`, ".json-tree");
   await shoot("task-run-retried", `#/task-runs/${runs.retriedTaskRunId}`, "table.attempts");
   await shoot("integrity-error", `#/task-runs/${runs.tamperedTaskRunId}`, ".integrity-error");
-  await shoot("cache", `#/caches/${encodeURIComponent(runs.cachedTaskKey)}`, "table.cache-entries");
+  await shoot("cache", `#/caches/${encodeURIComponent(geocode.taskKey)}`, "table.cache-misses");
   await shoot("blocks", "#/blocks", "table.blocks");
   await shoot("settings", "#/settings", "table.settings");
   if (errors.length > 0) throw new Error(`The pages logged errors:\n${errors.join("\n")}`);
