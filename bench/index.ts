@@ -19,6 +19,7 @@ const BENCHES: Bench[] = [
   { file: "bench/serializers.ts", title: "Serializers", markdown: false },
   { file: "bench/store.ts", title: "Metadata store", markdown: false },
   { file: "bench/server.ts", title: "Server", markdown: true },
+  { file: "bench/ui.ts", title: "Web UI", markdown: true },
 ];
 
 const only = process.argv.slice(2);
