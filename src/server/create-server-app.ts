@@ -14,7 +14,8 @@ import { taskRunRoutes } from "./api/routes/task-run-routes.js";
 import { writeRoutes } from "./api/routes/write-routes.js";
 import { json } from "./api/schemas/common-schemas.js";
 import { apiKeyAuth } from "./middleware/api-key-auth.js";
-import { apiErrorHandler, apiNotFound } from "./middleware/error-handler.js";
+import { apiErrorHandler } from "./middleware/error-handler.js";
+import { methodNotAllowed } from "./middleware/method-not-allowed.js";
 import { secretAccess } from "./middleware/secret-access.js";
 
 /** The default {@link ServerAppOptions.maxBodyBytes}: 16 MiB. */
@@ -52,6 +53,7 @@ const health = createRoute({
   path: "/health",
   tags: ["server"],
   summary: "Liveness: 200 while the server runs (no API key needed)",
+  security: [],
   responses: { 200: json(HealthSchema, "The server is up.") },
 });
 
@@ -121,7 +123,7 @@ export function createServerApp(options: ServerAppOptions): OpenAPIHono {
   app.get("/", (c) =>
     c.json({ name: "cairn server", version: cairnVersion(), api: "/api", openapi: "/api/openapi.json" }),
   );
-  app.notFound(apiNotFound);
+  app.notFound(methodNotAllowed(api, "/api"));
   app.onError(apiErrorHandler(log));
   // Errors thrown inside the API's routes reach the API app's handler first.
   api.onError(apiErrorHandler(log));

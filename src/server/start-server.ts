@@ -6,6 +6,7 @@ import { addInProcessServer, removeInProcessServer } from "../client/http/in-pro
 import type { MetadataService } from "../database/service/metadata-service.js";
 import { openMetadataService } from "../database/service/open-metadata-service.js";
 import type { Settings } from "../settings/index.js";
+import { answerClientError } from "./client-error.js";
 import { createServerApp } from "./create-server-app.js";
 
 /** How long applied write-batch ids are kept (a client retries a batch for minutes, not days). */
@@ -99,6 +100,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     void listener(request, response);
   });
   httpServer.keepAliveTimeout = 65_000;
+  httpServer.on("clientError", answerClientError);
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { LocalFileSystem } from "../../src/blocks/local-file-system/local-file-system.js";
 import { runCli } from "../../src/cli/main.js";
-import { flow, readResult, task, type PersistedResult } from "../../src/index.js";
+import { readResult, task, type PersistedResult } from "../../src/index.js";
 import { formatBytes } from "../../src/cli/progress-line.js";
 import { createTestEngine, type TestEngine } from "../../src/testing/index.js";
 import { filesUnder } from "../results/helpers.js";
