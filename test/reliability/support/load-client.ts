@@ -2,7 +2,7 @@
 // Runs flows of `per flow` task runs (half awaited one by one, half mapped) through an engine
 // talking to the server over HTTP, and records every state change it hands to its client, in
 // order: what the server must end up holding, row by row. Prints "progress <task runs done>"
-// after each flow, writes the record to <out file> as JSON, and exits 0 when every flow completed.
+// after each flow (and "ready" once warmed up), writes the record to <out file> as JSON, and exits 0 when every flow completed.
 import { writeFileSync } from "node:fs";
 import { HttpClient } from "../../../src/client/http/http-client.js";
 import type { OrchestrationClient } from "../../../src/client/orchestration-client.js";
@@ -64,6 +64,10 @@ const batch = flow({ name: "load-flow" }, async (start: number, count: number) =
   for (const future of futures) sum += await future.result();
   return sum;
 });
+
+// Warm up (opens the connection, compiles the path) outside the measured part.
+await engine.run(() => batch.returnState(-1, 1));
+process.stdout.write("ready\n");
 
 let done = 0;
 while (done < total) {
