@@ -50,7 +50,12 @@ export interface PathReader {
  * object is, at once.
  */
 export interface PathWriter {
-  /** Writes `bytes` at `position` of the new object; parts may come in any order. Failures are `StorageError`s. */
+  /**
+   * Writes `bytes` at `position` of the new object; parts may come in any order, and each
+   * byte position is written at most once. `bytes` must stay unchanged until the returned
+   * promise resolves (object stores upload whole parts straight from it). Failures are
+   * `StorageError`s.
+   */
   write(bytes: Uint8Array, position: number): Promise<void>;
   /** Publishes what was written under the key, replacing any previous object atomically. */
   commit(): Promise<void>;

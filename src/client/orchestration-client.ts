@@ -38,6 +38,13 @@ export interface OrchestrationClient {
   /** Resolves when every change recorded before the call is durable. */
   flush(): Promise<void>;
   /**
+   * A write barrier: resolves when every change recorded before the call is durable, or as
+   * soon as writing them fails (the failure is kept for the next {@link OrchestrationClient.flush};
+   * a barrier never rejects). The engine calls it once per flow run, before the run's first
+   * result blob is written, so that every blob on disk belongs to a run the store knows.
+   */
+  barrier(): Promise<void>;
+  /**
    * Writes every queued change synchronously when the implementation can
    * (used on process exit); returns false when it cannot, or when the write failed
    * (it never throws; the next {@link OrchestrationClient.flush} reports the failure).

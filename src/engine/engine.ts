@@ -15,6 +15,14 @@ import type { ActiveRun } from "./run-recorder.js";
 import type { State } from "../states/state.js";
 import { RecentCacheEntries } from "./recent-cache-entries.js";
 
+/**
+ * While runs keep the thread busy, the event loop gets a turn at least this often (timers,
+ * and the I/O of a metadata client that writes over the network).
+ */
+const TURN_INTERVAL_MS = 10;
+/** A long-lived engine looks for runs left unfinished by dead processes this often. */
+const ORPHAN_SWEEP_INTERVAL_MS = 60_000;
+
 /** Options of {@link Engine}. */
 export interface EngineOptions {
   /** Settings to use. @default loadSettings() from the environment and the active profile */
@@ -23,6 +31,12 @@ export interface EngineOptions {
   openClient?: (settings: Settings) => Promise<OrchestrationClient>;
   /** Loads saved storage blocks and names storage instances. @default a `StoreBlockResolver` on this engine's client */
   blocks?: StorageBlockResolver;
+  /**
+   * Whether SIGINT/SIGTERM mark this engine's active runs CRASHED (and terminate the process
+   * when nothing else handles them). A process that handles those signals itself, such as a
+   * worker draining its jobs, passes false; process exit still marks them. @default true
+   */
+  handleSignals?: boolean;
 }
 
 /**
@@ -50,7 +64,7 @@ export class Engine {
   /** Runs started by this engine and not yet final, by run id. */
   readonly activeRuns = new Map<string, ActiveRun>();
   /** Task runs computing a cache key's value right now, so a second run with that key waits instead of computing it again. */
-  readonly inflightCacheKeys = new Map<string, Promise<State>>();
+  readonly inflightCacheKeys = new Map<string, { taskRunId: string; state: Promise<State> }>();
   /**
    * Cache entries this engine computed recently (at most 1,000, least recently used out):
    * found without a store round trip, and before they are flushed.
@@ -61,13 +75,18 @@ export class Engine {
   readonly #blocks: StorageBlockResolver;
   #results: ResultStore | undefined;
   #hooksInstalled = false;
+  readonly #handleSignals: boolean;
   #closed = false;
+  #nextTurn = 0;
+  #sweepTimer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<unknown> | undefined;
 
   constructor(options: EngineOptions = {}) {
     this.#settings = options.settings;
     this.#openClient = options.openClient ?? createOrchestrationClient;
     this.#blocks = options.blocks ?? new StoreBlockResolver(this);
     this.owner = { host: hostname(), pid: process.pid, engineId: this.id };
+    this.#handleSignals = options.handleSignals ?? true;
   }
 
   /** The engine's settings (loaded on first use). */
@@ -88,6 +107,7 @@ export class Engine {
     this.#client ??= this.#openClient(this.settings).then((client) => {
       this.#resolvedClient = client;
       this.#installProcessHooks();
+      this.#startOrphanSweeps(client);
       return client;
     });
     return this.#client;
@@ -117,6 +137,36 @@ export class Engine {
     return engineScope.run(this, fn);
   }
 
+  /**
+   * Undefined, or (at most every 10 ms) a promise that resolves on the next turn of the
+   * event loop: awaited on the task path, so that timers and the metadata client's I/O
+   * progress even when tasks never yield.
+   * @internal
+   */
+  turn(): Promise<void> | undefined {
+    const now = Date.now();
+    if (now < this.#nextTurn) return undefined;
+    this.#nextTurn = now + TURN_INTERVAL_MS;
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /**
+   * Marks runs left unfinished by dead processes CRASHED (`markOrphanedRunsCrashed`):
+   * once right after the store opens (off the path of the flow that opened it) and then
+   * every minute while the engine lives. Failures are left for the next sweep.
+   */
+  #startOrphanSweeps(client: OrchestrationClient): void {
+    const sweep = (): void => {
+      if (this.#closed || this.#sweeping !== undefined) return;
+      this.#sweeping = client.markOrphanedRunsCrashed().then(
+        () => (this.#sweeping = undefined),
+        () => (this.#sweeping = undefined),
+      );
+    };
+    setImmediate(sweep);
+    this.#sweepTimer = setInterval(sweep, ORPHAN_SWEEP_INTERVAL_MS).unref();
+  }
+
   /** Waits until every recorded change is durable. */
   async flush(): Promise<void> {
     if (this.#client !== undefined) await (await this.#client).flush();
@@ -127,7 +177,12 @@ export class Engine {
     if (this.#closed) return;
     this.#closed = true;
     this.#removeProcessHooks();
-    if (this.#client !== undefined) await (await this.#client).close();
+    if (this.#sweepTimer !== undefined) clearInterval(this.#sweepTimer);
+    if (this.#client !== undefined) {
+      const client = await this.#client;
+      await this.#sweeping;
+      await client.close();
+    }
   }
 
   /**
@@ -176,6 +231,7 @@ export class Engine {
     if (this.#hooksInstalled) return;
     this.#hooksInstalled = true;
     process.on("exit", this.#onExit);
+    if (!this.#handleSignals) return;
     engineSignalHandlers.add(this.#onSignal);
     process.on("SIGINT", this.#onSignal);
     process.on("SIGTERM", this.#onSignal);

@@ -15,6 +15,7 @@ import { FlowRunRecorder, TaskRunRecorder } from "./run-recorder.js";
 import { runAttempts } from "./run-attempts.js";
 import { finalStateFor } from "./return-value.js";
 import { nextDynamicKey } from "./dynamic-key.js";
+import { RunWriteBarrier } from "./run-write-barrier.js";
 
 const defaultTaskRunner = new ConcurrentTaskRunner();
 
@@ -80,6 +81,7 @@ export async function runFlow<T>(definition: FlowDefinition, args: unknown[]): P
     priorTaskRuns: new Map(),
     decisions: new Map(),
     pending: new Set(),
+    barrier: new RunWriteBarrier(client),
   };
 
   const owner = {
@@ -108,16 +110,23 @@ export async function runFlow<T>(definition: FlowDefinition, args: unknown[]): P
       }
     },
     invoke: async (attempt, signal) => {
-      const attemptContext: FlowRunContext = { ...context, signal, attempt, taskCallCounts: new Map() };
+      const drop = new AbortController();
+      const attemptContext: FlowRunContext = { ...context, signal, attempt, taskCallCounts: new Map(), dropQueued: drop.signal };
       context.attempt = attempt;
       try {
         return await runScope.run({ flow: attemptContext, task: undefined }, () => definition.fn(...args));
+      } catch (error) {
+        drop.abort(error);
+        throw error;
       } finally {
         // Task runs still in flight finish before the flow run does.
         while (attemptContext.pending.size > 0) await Promise.all([...attemptContext.pending]);
       }
     },
-    finish: (value) => finalStateFor<T>(value, (v) => createResult(v, decision, owner)),
+    finish: (value) =>
+      finalStateFor<T>(value, (v) =>
+        decision.persist ? context.barrier.whenDurable(() => createResult(v, decision, owner)) : createResult(v, decision, owner),
+      ),
   });
 
   engine.activeRuns.delete(id);

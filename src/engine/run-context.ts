@@ -5,6 +5,7 @@ import { LOG_LEVELS } from "../records/index.js";
 import type { TaskRunner } from "../task-runners/task-runner.js";
 import type { InheritedResultOptions, ResultDecision } from "../results/persistence-decision.js";
 import type { State } from "../states/state.js";
+import type { RunWriteBarrier } from "./run-write-barrier.js";
 
 /** What the engine keeps about a flow run in progress. @internal */
 export interface FlowRunContext {
@@ -22,6 +23,11 @@ export interface FlowRunContext {
   readonly logger: RunLogger;
   /** Aborted when the flow run times out. */
   readonly signal: AbortSignal;
+  /**
+   * Aborted when the flow run attempt failed (its function threw): task runs submitted to
+   * another process that have not started yet are dropped (see `RemoteTaskRun.onAbandoned`).
+   */
+  readonly dropQueued?: AbortSignal;
   /** The current attempt, 1-based. */
   attempt: number;
   /** Calls of each task key in the current attempt: gives task runs their dynamic key. */
@@ -34,6 +40,8 @@ export interface FlowRunContext {
   readonly decisions: Map<object, ResultDecision>;
   /** Submitted task runs not yet finished: the flow waits for them before it ends. */
   readonly pending: Set<Promise<State>>;
+  /** Makes the flow run's row durable before the first result blob written in it. */
+  readonly barrier: RunWriteBarrier;
 }
 
 /** What the engine keeps about a task run in progress. @internal */

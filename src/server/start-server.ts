@@ -1,17 +1,22 @@
 import { createServer, type Server } from "node:http";
+import { hostname } from "node:os";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { SecretKeySource } from "../blocks/secrets/secret-key-source.js";
 import { addInProcessServer, removeInProcessServer } from "../client/http/in-process-servers.js";
+import { findOrphans } from "../client/orphans/find-orphans.js";
 import type { MetadataService } from "../database/service/metadata-service.js";
 import { openMetadataService } from "../database/service/open-metadata-service.js";
 import type { Settings } from "../settings/index.js";
 import { answerClientError } from "./client-error.js";
 import { createServerApp } from "./create-server-app.js";
+import { previewPolicy } from "./preview/preview-policy.js";
 
 /** How long applied write-batch ids are kept (a client retries a batch for minutes, not days). */
 const BATCH_ID_RETENTION_MS = 7 * 24 * 3600_000;
 const PRUNE_INTERVAL_MS = 3600_000;
+/** How often the server marks runs of dead processes on its host CRASHED (also once at start). */
+const ORPHAN_SWEEP_INTERVAL_MS = 60_000;
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -89,6 +94,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     service,
     apiKey: settings.get("CAIRN_SERVER_API_KEY"),
     log,
+    settings,
+    preview: previewPolicy(settings, host),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
   });
   const listener = getRequestListener(app.fetch);
@@ -122,6 +129,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
   prune();
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS).unref();
+  // Runs left RUNNING by killed processes of this host (clients elsewhere mark their own host's).
+  let sweeping: Promise<void> | undefined;
+  const sweepOrphans = () => {
+    sweeping ??= service
+      .readUnfinishedRuns(hostname())
+      .then((runs) => service.markRunsCrashed(findOrphans(runs)))
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          log(`cairn server: could not mark runs of dead processes CRASHED: ${err instanceof Error ? err.message : String(err)}\n`);
+        },
+      )
+      .finally(() => (sweeping = undefined));
+  };
+  sweepOrphans();
+  const sweepTimer = setInterval(sweepOrphans, ORPHAN_SWEEP_INTERVAL_MS).unref();
 
   const urlHost = host.includes(":") ? `[${host}]` : host;
   const url = `http://${urlHost === "0.0.0.0" ? "127.0.0.1" : urlHost === "[::]" ? "[::1]" : urlHost}:${bound}`;
@@ -136,6 +159,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       (closing ??= (async () => {
         shuttingDown = true;
         clearInterval(pruneTimer);
+        clearInterval(sweepTimer);
         removeInProcessServer(bound);
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // Connections become idle as their requests finish: close them then.
@@ -146,6 +170,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await closed;
         clearInterval(idle);
         clearTimeout(grace);
+        await sweeping;
         await service.close();
       })()),
   };

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { Engine, flow } from "../../src/index.js";
 import { createTestEngine, type TestEngine } from "../../src/testing/index.js";
 
 let t: TestEngine;
@@ -58,6 +59,31 @@ describe("runs of a process that dies do not stay RUNNING forever", () => {
     assert.match(run?.stateMessage ?? "", /exited before the run finished/);
     const taskRuns = await client.readTaskRuns({ flowRunId: run!.id });
     assert.ok(taskRuns.every((r) => r.stateType === "CRASHED"));
+  });
+
+  it("a fresh engine on the same store marks a killed process's runs CRASHED by itself", async () => {
+    await runChild("wait", "SIGKILL");
+    const probe = await t.engine.client();
+    const [dead] = await probe.readFlowRuns({ flowName: "crashing-flow", limit: 1 });
+    assert.equal(dead?.stateType, "RUNNING");
+    // A new engine (as a new script would start) runs an unrelated flow; nobody calls markOrphanedRunsCrashed().
+    const fresh = new Engine({ settings: t.engine.settings });
+    try {
+      await fresh.run(() => flow({ name: "unrelated" }, () => 1)());
+      const client = await fresh.client();
+      const deadline = Date.now() + 5000;
+      let run = await client.readFlowRun(dead!.id);
+      while (run?.stateType !== "CRASHED" && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        run = await client.readFlowRun(dead!.id);
+      }
+      assert.equal(run?.stateType, "CRASHED");
+      assert.match(run?.stateMessage ?? "", /exited before the run finished/);
+      const taskRuns = await client.readTaskRuns({ flowRunId: dead!.id });
+      assert.ok(taskRuns.length > 0 && taskRuns.every((r) => r.stateType === "CRASHED"));
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("a process stopped with SIGTERM marks its own runs CRASHED before it goes", async () => {

@@ -4,10 +4,12 @@ import { Block } from "../block.js";
 import { SECRET_MASK, type SecretStr } from "../secret-str.js";
 import type { StorageOperation } from "../storage-error.js";
 import { parseStorageKey } from "../storage-key.js";
-import type { StoredPathInfo, UnfinishedWrite, WritableFileSystem } from "../writable-file-system.js";
+import type { PathReader, PathWriter, StoredPathInfo, UnfinishedWrite, WritableFileSystem } from "../writable-file-system.js";
 import { parseBucketPath, parseEndpointUrl, parsePartSize, parseSecret } from "./parse-options.js";
 import { connectS3, type S3Connection, uploadMultipart } from "./s3-connection.js";
 import { isS3NotFound, s3ErrorName, s3HttpStatus, toS3StorageError } from "./s3-error.js";
+import { openS3Reader } from "./s3-path-reader.js";
+import { openS3Writer } from "./s3-path-writer.js";
 import { DEFAULT_UPLOAD_PART_SIZE, MIN_UPLOAD_PART_SIZE, type S3Options } from "./s3-options.js";
 
 const CONFIG_FIELDS = ["bucketPath", "awsAccessKeyId", "awsSecretAccessKey", "awsSessionToken", "endpointUrl", "region", "uploadPartSize"];
@@ -211,6 +213,39 @@ export class S3 extends Block implements WritableFileSystem {
       }
     } catch (err) {
       throw this.#wrap(err, path, objectKey, "write");
+    }
+  }
+
+  /**
+   * Opens the object at `path` to read it in parts: one streamed GET for reads that go
+   * forward, a ranged GET (conditional on the object's ETag) for a read elsewhere.
+   * {@inheritDoc WritableFileSystem.openReader}
+   */
+  async openReader(path: string): Promise<PathReader> {
+    const objectKey = this.#objectKey(path, "read");
+    const wrap = (err: unknown): Error => this.#wrap(err, path, objectKey, "read");
+    try {
+      return await openS3Reader({ connection: await this.#connect(), bucket: this.bucket, objectKey }, wrap);
+    } catch (err) {
+      throw wrap(err);
+    }
+  }
+
+  /**
+   * Starts a streamed write of `path`: a multipart upload of {@link S3.uploadPartSize}
+   * parts, 4 in flight, parts written whole uploaded straight from the caller's bytes.
+   * Nothing is visible under the key until `commit()` completes the upload; `abort()` or
+   * a failure aborts it (its parts deleted). An object of one part is one PutObject.
+   * {@inheritDoc WritableFileSystem.openWriter}
+   */
+  async openWriter(path: string): Promise<PathWriter> {
+    const objectKey = this.#objectKey(path, "write");
+    const wrap = (err: unknown): Error => this.#wrap(err, path, objectKey, "write");
+    try {
+      const connection = await this.#connect();
+      return openS3Writer({ connection, bucket: this.bucket, objectKey, partSize: this.uploadPartSize, concurrency: UPLOAD_QUEUE_SIZE }, wrap);
+    } catch (err) {
+      throw wrap(err);
     }
   }
 

@@ -114,6 +114,12 @@ export class EmbeddedClient implements OrchestrationClient {
   readonly #intervalMs: number;
   readonly #onTimer = (): void => this.#timerFired();
   #timer: NodeJS.Timeout | undefined;
+  /**
+   * When the queued changes are due (epoch ms; 0: nothing queued). Checked on every
+   * `record*`, so the interval holds even when the engine never yields to the event loop
+   * (a flow of synchronous tasks never lets the timer fire).
+   */
+  #due = 0;
   /** A background write failed: its error waits to be reported by the next `flush()`. */
   #failure: MetadataWriteError | undefined;
   /** After a transient failure, inline writes pause until the retry timer succeeds. */
@@ -177,6 +183,15 @@ export class EmbeddedClient implements OrchestrationClient {
 
   async flush(): Promise<void> {
     this.#flushAndReport();
+  }
+
+  /**
+   * Writes what is queued now (a failure is kept for the next `flush()`), so that it is
+   * durable when the promise resolves unless the write failed.
+   */
+  barrier(): Promise<void> {
+    if (!this.#closed && !this.#retrying) this.#flushInBackground();
+    return Promise.resolve();
   }
 
   /**
@@ -257,7 +272,10 @@ export class EmbeddedClient implements OrchestrationClient {
    * only if it is still unfinished and owned by the same process.
    */
   async markOrphanedRunsCrashed(): Promise<number> {
-    this.#flushForRead();
+    // Not a read of this client's own runs (those are never orphans): a failed write is
+    // kept for the next flush(), not thrown here (the engine sweeps in the background).
+    if (this.#closed) throw closedError();
+    if (!this.#retrying) this.#flushInBackground();
     const crashes = findOrphans(await this.#service.readUnfinishedRuns(hostname()));
     return this.#writer.markRunsCrashedSync(crashes);
   }
@@ -345,8 +363,21 @@ export class EmbeddedClient implements OrchestrationClient {
   #recorded(count: number): void {
     const queue = this.#queue;
     queue.recorded += count;
-    if (queue.recorded >= this.#threshold && !this.#retrying) this.#flushInBackground();
-    else if (this.#timer === undefined) this.#startTimer(this.#intervalMs);
+    if (this.#retrying) {
+      if (this.#timer === undefined) this.#startTimer(RETRY_DELAY_MS);
+      return;
+    }
+    if (queue.recorded >= this.#threshold) {
+      this.#flushInBackground();
+      return;
+    }
+    const now = Date.now();
+    if (this.#due === 0) {
+      this.#due = now + this.#intervalMs;
+      if (this.#timer === undefined) this.#startTimer(this.#intervalMs);
+    } else if (now >= this.#due) {
+      this.#flushInBackground();
+    }
   }
 
   #startTimer(ms: number): void {
@@ -396,6 +427,7 @@ export class EmbeddedClient implements OrchestrationClient {
   /** Writes everything queued, synchronously, in one transaction. */
   #flushNow(): void {
     this.#clearTimer();
+    this.#due = 0;
     if (this.#queue.isEmpty) return;
     const batch = this.#queue.take();
     try {

@@ -115,6 +115,8 @@ export class ServiceClient implements OrchestrationClient {
   #inFlightUpTo = 0;
   #sending: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /** When the queued changes are due to be sent (epoch ms; 0: none queued since the last send started). */
+  #due = 0;
   /** A failure of a write nobody awaited: reported by the next `flush()`. */
   #failure: CairnError | undefined;
   #closed = false;
@@ -170,6 +172,16 @@ export class ServiceClient implements OrchestrationClient {
       if (this.#durable < target && this.#failure?.context.retrying === true) this.#throwFailure();
     }
     this.#throwFailure();
+  }
+
+  /** Sends what is queued; resolves once it is committed, or once a send fails (kept for `flush()`). */
+  async barrier(): Promise<void> {
+    if (this.#closed) return;
+    const target = this.#recorded;
+    while (this.#durable < target) {
+      await this.#send();
+      if (this.#durable < target && this.#failure !== undefined) return;
+    }
   }
 
   /**
@@ -253,7 +265,10 @@ export class ServiceClient implements OrchestrationClient {
    * can), and has the service mark those CRASHED.
    */
   async markOrphanedRunsCrashed(): Promise<number> {
-    await this.#beforeRead();
+    // A barrier, not a flush: a failed write stays for the next flush() (the engine sweeps
+    // in the background, and this client's own runs are never orphans anyway).
+    this.#assertOpen();
+    await this.barrier();
     const crashes = findOrphans(await this.#api.readUnfinishedRuns(hostname()));
     return crashes.length === 0 ? 0 : this.#api.markRunsCrashed(crashes);
   }
@@ -329,8 +344,16 @@ export class ServiceClient implements OrchestrationClient {
     if (this.#queue.recorded >= this.#threshold) {
       this.#clearTimer();
       void this.#send();
-    } else if (this.#timer === undefined) {
-      this.#startTimer(this.#intervalMs);
+      return;
+    }
+    // Checked here too, not only by the timer: a flow of synchronous tasks never lets it fire.
+    const now = Date.now();
+    if (this.#due === 0) {
+      this.#due = now + this.#intervalMs;
+      if (this.#timer === undefined) this.#startTimer(this.#intervalMs);
+    } else if (now >= this.#due && this.#sending === undefined) {
+      this.#clearTimer();
+      void this.#send();
     }
   }
 
@@ -373,6 +396,7 @@ export class ServiceClient implements OrchestrationClient {
     this.#clearTimer();
     for (;;) {
       if (this.#inFlight.length === 0) {
+        this.#due = 0;
         if (this.#queue.isEmpty) return;
         this.#inFlightUpTo = this.#recorded;
         this.#inFlight = this.#takeParts();
