@@ -7,7 +7,7 @@ const ANSWERS: Record<string, { status: number; text: string; code: string; mess
     status: 431,
     text: "Request Header Fields Too Large",
     code: "HEADERS_TOO_LARGE",
-    message: "The request line and headers are larger than this server accepts (16 KiB): send a shorter URL or fewer headers.",
+    message: "The request line and headers are larger than this server accepts (64 KiB): send a shorter URL or fewer headers.",
   },
 };
 const MALFORMED = {

@@ -157,7 +157,7 @@ describe("API suite: hand-written hostile requests", () => {
     assert.equal(await countFlowRuns(), before, "no request without the key wrote anything");
   });
 
-  test("oversized: a 17 MiB body is 413, a 20 KB header or a 100 KB URL is 431, all JSON; huge numbers are 400", async () => {
+  test("oversized: a 17 MiB body is 413, a 100 KB header or a 100 KB URL is 431, all JSON; huge numbers are 400", async () => {
     const big = await fetch(`${open.url}/api/writes`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -166,12 +166,19 @@ describe("API suite: hand-written hostile requests", () => {
     assert.equal(big.status, 413);
     assert.match(jsonError(await big.text(), "17 MiB").message, /larger than this server accepts/);
 
-    const header = await rawRequest(open.port, `GET /api/flow-runs HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
+    const header = await rawRequest(open.port, `GET /api/flow-runs HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(100_000)}\r\n\r\n`);
     assert.equal(header.status, 431);
     assert.equal(jsonError(header.body, "big header").code, "HEADERS_TOO_LARGE");
     const url = await rawRequest(open.port, `GET /api/flow-runs?flowName=${"a".repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
     assert.equal(url.status, 431);
     assert.match(jsonError(url.body, "big URL").message, /send a shorter URL/);
+
+    // The longest value a query takes (a task key: 2,000 characters, counted as code points) fits, even as percent-encoded 4-byte UTF-8 (24 KB).
+    const longest = await fetch(`${open.url}/api/caches/report?taskKey=${encodeURIComponent("𝄞".repeat(2000))}`);
+    assert.equal(longest.status, 200, await longest.clone().text());
+    const tooLong = await fetch(`${open.url}/api/caches/report?taskKey=${encodeURIComponent("𝄞".repeat(2001))}`);
+    assert.equal(tooLong.status, 400);
+    assert.match(jsonError(await tooLong.text(), "taskKey").message, /query\.taskKey/);
 
     for (const query of ["limit=99999999999999999999", "limit=1001", "offset=-1", "limit=1e3", "limit=0x10"]) {
       const res = await fetch(`${open.url}/api/flow-runs?${query}`);
