@@ -36,6 +36,9 @@ export { UnpersistedResult } from "./results/unpersisted-result.js";
 export { MissingResult } from "./results/missing-result.js";
 export { PersistedResult } from "./results/persisted-result.js";
 export { readResult, type ReadResultOptions } from "./results/read-result.js";
+export { readResultReference, type ReadResultReferenceOptions, type ResultReferenceLike } from "./results/read-result-reference.js";
+export { ResultReplacedError } from "./results/result-replaced-error.js";
+export { ResultTooLargeError } from "./results/result-too-large-error.js";
 export {
   PersistedResultBlob, encodePersistedResultBlob, decodePersistedResultBlob, ResultIntegrityError,
   UnsupportedResultBlobVersionError, RESULT_BLOB_FORMAT_VERSION,

@@ -20,6 +20,9 @@ import { uuid7 } from "../utils/uuid7.js";
 import { BlockError, BlockErrorCode } from "./block-error.js";
 import { ANONYMOUS_NAME_PREFIX, assertBlockName, assertBlockTypeSlug, formatBlockSlug } from "./block-name.js";
 import { blockConfigHash } from "./secrets/config-hash.js";
+import { reencryptInTransaction } from "./secrets/reencrypt-in-transaction.js";
+import { rotateSecretKey, type RotateSecretKeyResult } from "./secrets/rotate-secret-key.js";
+import type { SecretKey } from "./secrets/secret-key.js";
 import type { SecretKeySource } from "./secrets/secret-key-source.js";
 import { openSecrets, parseSecretsEnvelope, sealSecrets } from "./secrets/secrets-envelope.js";
 import { SECRET_MASK } from "./secret-str.js";
@@ -48,6 +51,8 @@ interface EncodedFields {
 export class BlockDocumentStore {
   readonly #db: Kysely<CairnDatabase>;
   readonly #keys: SecretKeySource;
+  /** Saves and key rotations of this store, one at a time: a save never seals with a key being replaced. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(db: Kysely<CairnDatabase>, keys: SecretKeySource) {
     this.#db = db;
@@ -55,7 +60,41 @@ export class BlockDocumentStore {
   }
 
   /** See `OrchestrationClient.saveBlockDocument`. */
-  async save(input: BlockDocumentInput, options: { overwrite?: boolean } = {}): Promise<BlockDocumentRecord> {
+  save(input: BlockDocumentInput, options: { overwrite?: boolean } = {}): Promise<BlockDocumentRecord> {
+    return this.#exclusive(() => this.#save(input, options));
+  }
+
+  /**
+   * Replaces the secret key of this store's secrets (see `rotateSecretKey`): re-encrypts every
+   * document in one transaction, then installs the new key in this store's key source, so the
+   * documents it saves afterwards use the new key. Saves of this store wait meanwhile. The server
+   * serves it as `POST /api/block-secrets/rotate-key`.
+   *
+   * @param options.newKey the new key. @default a new random key (required when the key comes from `CAIRN_SECRET_KEY`)
+   *
+   * @example
+   * ```ts
+   * const { documents, newFingerprint } = await service.blocks.rotateSecretKey();
+   * ```
+   */
+  rotateSecretKey(options: { newKey?: SecretKey } = {}): Promise<RotateSecretKeyResult> {
+    return this.#exclusive(() =>
+      rotateSecretKey({
+        source: this.#keys,
+        reencrypt: (from, to) => reencryptInTransaction(this.#db, from, to),
+        ...(options.newKey === undefined ? {} : { newKey: options.newKey }),
+      }),
+    );
+  }
+
+  /** Runs `fn` after every save or rotation queued before it. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #save(input: BlockDocumentInput, options: { overwrite?: boolean }): Promise<BlockDocumentRecord> {
     assertBlockTypeSlug(input.blockTypeSlug);
     assertBlockName(input.name);
     const { blockTypeSlug, name } = input;
@@ -96,7 +135,11 @@ export class BlockDocumentStore {
   }
 
   /** See `OrchestrationClient.saveAnonymousBlockDocument`. */
-  async saveAnonymous(input: BlockDocumentInput): Promise<BlockDocumentRecord> {
+  saveAnonymous(input: BlockDocumentInput): Promise<BlockDocumentRecord> {
+    return this.#exclusive(() => this.#saveAnonymous(input));
+  }
+
+  async #saveAnonymous(input: BlockDocumentInput): Promise<BlockDocumentRecord> {
     assertBlockTypeSlug(input.blockTypeSlug);
     const fields = this.#encode(input);
     const key = fields.hasSecrets ? this.#keys.currentOrCreate() : undefined;

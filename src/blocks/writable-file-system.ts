@@ -11,6 +11,23 @@ export interface StoredPathInfo {
 }
 
 /**
+ * A write that was started and never finished, as listed by
+ * {@link WritableFileSystem.listUnfinishedWrites}: a local temporary file (`.<name>.<hex>.tmp`),
+ * an incomplete S3 multipart upload. A live writer may still be working on it: callers
+ * discard only those inactive for long (`cairn results prune --orphans` waits an hour).
+ */
+export interface UnfinishedWrite {
+  /** What it is, for messages: the temporary file's key, or the key an upload was writing to. */
+  readonly path: string;
+  /** Bytes it holds so far (0 when the storage cannot tell). */
+  readonly size: number;
+  /** Its last activity: the temporary file's modification time, the upload's start. */
+  readonly modifiedAt: Date;
+  /** What {@link WritableFileSystem.discardUnfinishedWrite} needs to find it (opaque). */
+  readonly token: string;
+}
+
+/**
  * An object opened for reading in parts (see {@link WritableFileSystem.openReader}):
  * large results are checked and decoded a few megabytes at a time instead of being
  * held whole in memory next to their decoded bytes.
@@ -33,7 +50,12 @@ export interface PathReader {
  * object is, at once.
  */
 export interface PathWriter {
-  /** Writes `bytes` at `position` of the new object; parts may come in any order. Failures are `StorageError`s. */
+  /**
+   * Writes `bytes` at `position` of the new object; parts may come in any order, and each
+   * byte position is written at most once. `bytes` must stay unchanged until the returned
+   * promise resolves (object stores upload whole parts straight from it). Failures are
+   * `StorageError`s.
+   */
   write(bytes: Uint8Array, position: number): Promise<void>;
   /** Publishes what was written under the key, replacing any previous object atomically. */
   commit(): Promise<void>;
@@ -102,6 +124,34 @@ export interface WritableFileSystem {
    * in progress (temporary objects) are not listed. Used by `cairn results prune`.
    */
   listPaths?(prefix?: string): AsyncIterable<StoredPathInfo>;
+
+  /**
+   * Optional: reads at most the first `maxBytes` bytes of the object at `path` (fewer when
+   * it is shorter), in one request; same errors as {@link readPath}. Used by
+   * `cairn results prune --orphans` to tell result blobs from other files.
+   */
+  readHead?(path: string, maxBytes: number): Promise<Uint8Array>;
+
+  /**
+   * Optional: lists the writes that were started and never finished (temporary objects that
+   * {@link listPaths} never shows), whose key starts with `prefix`.
+   */
+  listUnfinishedWrites?(prefix?: string): AsyncIterable<UnfinishedWrite>;
+
+  /**
+   * Optional: discards an unfinished write listed by {@link listUnfinishedWrites}; resolves as
+   * well when it is gone already (finished, or discarded). Never touches a finished object.
+   */
+  discardUnfinishedWrite?(write: UnfinishedWrite): Promise<void>;
+
+  /**
+   * Optional: a URI of the place this storage's keys live, ending with `/`, equal for two
+   * instances that store at the same place (`file:///data/results/`,
+   * `s3://127.0.0.1:8333/bucket/prefix/`), so that the object of key `k` is `locationUri() + k`
+   * whichever block reaches it. `cairn results prune --orphans` uses it to see that a blob one
+   * block does not reference is referenced through another block at the same place.
+   */
+  locationUri?(): string;
 
   /** A human label used in error messages, e.g. `local-file-system at /abs/base`. */
   describe(): string;

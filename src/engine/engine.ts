@@ -31,6 +31,12 @@ export interface EngineOptions {
   openClient?: (settings: Settings) => Promise<OrchestrationClient>;
   /** Loads saved storage blocks and names storage instances. @default a `StoreBlockResolver` on this engine's client */
   blocks?: StorageBlockResolver;
+  /**
+   * Whether SIGINT/SIGTERM mark this engine's active runs CRASHED (and terminate the process
+   * when nothing else handles them). A process that handles those signals itself, such as a
+   * worker draining its jobs, passes false; process exit still marks them. @default true
+   */
+  handleSignals?: boolean;
 }
 
 /**
@@ -58,7 +64,7 @@ export class Engine {
   /** Runs started by this engine and not yet final, by run id. */
   readonly activeRuns = new Map<string, ActiveRun>();
   /** Task runs computing a cache key's value right now, so a second run with that key waits instead of computing it again. */
-  readonly inflightCacheKeys = new Map<string, Promise<State>>();
+  readonly inflightCacheKeys = new Map<string, { taskRunId: string; state: Promise<State> }>();
   /**
    * Cache entries this engine computed recently (at most 1,000, least recently used out):
    * found without a store round trip, and before they are flushed.
@@ -69,6 +75,7 @@ export class Engine {
   readonly #blocks: StorageBlockResolver;
   #results: ResultStore | undefined;
   #hooksInstalled = false;
+  readonly #handleSignals: boolean;
   #closed = false;
   #nextTurn = 0;
   #sweepTimer: NodeJS.Timeout | undefined;
@@ -79,6 +86,7 @@ export class Engine {
     this.#openClient = options.openClient ?? createOrchestrationClient;
     this.#blocks = options.blocks ?? new StoreBlockResolver(this);
     this.owner = { host: hostname(), pid: process.pid, engineId: this.id };
+    this.#handleSignals = options.handleSignals ?? true;
   }
 
   /** The engine's settings (loaded on first use). */
@@ -223,6 +231,7 @@ export class Engine {
     if (this.#hooksInstalled) return;
     this.#hooksInstalled = true;
     process.on("exit", this.#onExit);
+    if (!this.#handleSignals) return;
     engineSignalHandlers.add(this.#onSignal);
     process.on("SIGINT", this.#onSignal);
     process.on("SIGTERM", this.#onSignal);

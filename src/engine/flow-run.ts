@@ -111,10 +111,14 @@ export async function runFlow<T>(definition: FlowDefinition, args: unknown[]): P
       }
     },
     invoke: async (attempt, signal) => {
-      const attemptContext: FlowRunContext = { ...context, signal, attempt, taskCallCounts: new Map() };
+      const drop = new AbortController();
+      const attemptContext: FlowRunContext = { ...context, signal, attempt, taskCallCounts: new Map(), dropQueued: drop.signal };
       context.attempt = attempt;
       try {
         return await runScope.run({ flow: attemptContext, task: undefined }, () => definition.fn(...args));
+      } catch (error) {
+        drop.abort(error);
+        throw error;
       } finally {
         // Task runs still in flight finish before the flow run does.
         while (attemptContext.pending.size > 0) await Promise.all([...attemptContext.pending]);

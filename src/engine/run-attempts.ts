@@ -1,6 +1,6 @@
 import type { CairnErrorContext } from "../errors/cairn-error.js";
 import { AwaitingRetry, Failed, Retrying, Running } from "../states/constructors.js";
-import type { State } from "../states/state.js";
+import type { State, StateDetails } from "../states/state.js";
 import { retryDelayMs, type RunOptions } from "./options.js";
 import { PersistenceDisabledError, RunTimeoutError } from "./run-errors.js";
 import type { RunLogger } from "./run-logger.js";
@@ -18,6 +18,8 @@ export interface AttemptHooks<T> {
   readonly errorContext: CairnErrorContext;
   /** The parent's signal: aborting it aborts this run. */
   readonly parentSignal: AbortSignal | undefined;
+  /** Details of the first RUNNING (or Retrying) state of this call: a task run's inputs, why its cache missed. */
+  readonly firstStateDetails?: StateDetails | undefined;
   setState(state: State): void;
   /** Calls the user function for attempt `attempt` (1-based over the run's life). */
   invoke(attempt: number, signal: AbortSignal): unknown;
@@ -35,6 +37,7 @@ const NEVER_ABORTED = new AbortController().signal;
 export async function runAttempts<T>(hooks: AttemptHooks<T>): Promise<State<T>> {
   const retries = hooks.options.retries ?? 0;
   const timeoutSeconds = hooks.options.timeoutSeconds;
+  const firstInit = hooks.firstStateDetails === undefined ? undefined : { stateDetails: hooks.firstStateDetails };
   for (let retry = 0; ; retry++) {
     const attempt = hooks.previousAttempts + retry + 1;
     if (retry > 0 || hooks.previousAttempts > 0) {
@@ -49,9 +52,9 @@ export async function runAttempts<T>(hooks: AttemptHooks<T>): Promise<State<T>> 
         hooks.setState(failed);
         return failed;
       }
-      hooks.setState(Retrying());
+      hooks.setState(Retrying(retry === 0 ? firstInit : undefined));
     } else {
-      hooks.setState(Running());
+      hooks.setState(Running(firstInit));
     }
 
     let state: State<T>;

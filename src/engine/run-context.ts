@@ -23,6 +23,11 @@ export interface FlowRunContext {
   readonly logger: RunLogger;
   /** Aborted when the flow run times out. */
   readonly signal: AbortSignal;
+  /**
+   * Aborted when the flow run attempt failed (its function threw): task runs submitted to
+   * another process that have not started yet are dropped (see `RemoteTaskRun.onAbandoned`).
+   */
+  readonly dropQueued?: AbortSignal;
   /** The current attempt, 1-based. */
   attempt: number;
   /** Calls of each task key in the current attempt: gives task runs their dynamic key. */

@@ -20,11 +20,18 @@ export function toStateRecord(state: State, flowRunId: string | null, taskRunId:
   const details = state.stateDetails;
   let detailsJson: string | null = null;
   const error = state.error;
-  if (details.scheduledTime !== undefined || details.cacheKey !== undefined || error !== undefined) {
+  if (
+    details.scheduledTime !== undefined ||
+    details.cacheKey !== undefined ||
+    details.inputs !== undefined ||
+    error !== undefined
+  ) {
     detailsJson = JSON.stringify({
       scheduledTime: details.scheduledTime?.toISOString(),
       cacheKey: details.cacheKey,
       cacheExpiration: details.cacheExpiration?.toISOString(),
+      cache: details.cache,
+      inputs: details.inputs,
       error: error === undefined ? undefined : describeError(error),
     });
   }

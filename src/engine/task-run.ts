@@ -5,24 +5,39 @@ import { decidePersistence, type ResultDecision } from "../results/persistence-d
 import { createResult, type ResultOwner } from "../results/create-result.js";
 import { Cached, Failed, Pending } from "../states/constructors.js";
 import type { BaseResult } from "../results/base-result.js";
-import { computeCacheKey, isCachingTask, lookupCache } from "./task-cache.js";
+import { computeCacheKey, isCachingTask, lookupCache, type CacheLookup } from "./task-cache.js";
+import type { CacheOutcome } from "../states/cache-outcome.js";
 import type { State } from "../states/state.js";
 import { currentEngine, type Engine } from "./engine.js";
 import { runScope, type FlowRunContext, type RunScope, type TaskRunContext } from "./run-context.js";
 import { RunLogger } from "./run-logger.js";
 import { TaskRunRecorder } from "./run-recorder.js";
-import { runAttempts, errorMessage } from "./run-attempts.js";
+import { runAttempts } from "./run-attempts.js";
 import { finalStateFor } from "./return-value.js";
-import { isTaskFuture, TaskFuture } from "./task-future.js";
+import { TaskFuture } from "./task-future.js";
 import type { TaskDefinition } from "./task.js";
 import { nextDynamicKey } from "./dynamic-key.js";
 import { bindParameters } from "./parameters.js";
 import { UpstreamTaskError } from "./run-errors.js";
+import { hasFutures, resolveFutures, taskInputs } from "./future-arguments.js";
+import { remoteTaskRun } from "./remote-task-describe.js";
 import { isoTime } from "../utils/iso-time.js";
 import { RunWriteBarrier } from "./run-write-barrier.js";
 
-/** A task run created (PENDING recorded) and ready to run. */
-interface PreparedTaskRun {
+/**
+ * What a process that runs a task run submitted by a flow elsewhere (a worker) sets on it:
+ * the cache key computed where it was submitted, and a claim on that key across processes.
+ */
+export interface RemotePresets {
+  readonly cacheKey: string | null;
+  /** Holds `key` across processes until the returned release is called (so one process computes it). */
+  readonly claimCacheKey?: (key: string) => Promise<() => Promise<void>>;
+  /** Releases of the claims taken: called once the run's final state is durable. */
+  readonly claims: (() => Promise<void>)[];
+}
+
+/** A task run created (PENDING recorded) and ready to run. @internal */
+export interface PreparedTaskRun {
   readonly definition: TaskDefinition;
   readonly engine: Engine;
   readonly client: OrchestrationClient;
@@ -33,6 +48,8 @@ interface PreparedTaskRun {
   readonly reuseKey: string;
   /** Attempts made by earlier flow-run attempts for this same task run. */
   readonly previousAttempts: number;
+  /** Set when this process runs a task run submitted by a flow in another process. */
+  readonly remote?: RemotePresets;
 }
 
 /** Runs a task inline (a direct call) and resolves to its final state. */
@@ -76,26 +93,27 @@ export function submitTask<T>(definition: TaskDefinition, args: readonly unknown
   } else {
     const scope = prepared.scope;
     const pending = flow.pending;
-    state = flow.taskRunner.submit<T>({
-      taskRunId: prepared.recorder.id,
-      taskName: definition.name,
-      taskKey: definition.taskKey,
-      // Task runners may start work outside this async context: restore it (when needed).
-      run: () => {
-        const execute = () =>
-          executeTaskRun<T>(prepared, args).then(
-            (s) => {
-              pending.delete(state);
-              return s;
-            },
-            (error: unknown) => {
-              pending.delete(state);
-              throw error;
-            },
-          );
-        return runScope.getStore() === scope ? execute() : runScope.run(scope as RunScope, execute);
-      },
-    });
+    const execute = () => executeTaskRun<T>(prepared, args);
+    state = flow.taskRunner
+      .submit<T>({
+        taskRunId: prepared.recorder.id,
+        taskName: definition.name,
+        taskKey: definition.taskKey,
+        // Task runners may start work outside this async context: restore it (when needed).
+        run: () => (runScope.getStore() === scope ? execute() : runScope.run(scope as RunScope, execute)),
+        // A distributed runner settles the run elsewhere and never calls run(): the deletion below serves both.
+        remote: remoteTaskRun<T>({ ...prepared, flow }, args),
+      })
+      .then(
+        (s) => {
+          pending.delete(state);
+          return s;
+        },
+        (error: unknown) => {
+          pending.delete(state);
+          throw error;
+        },
+      );
     pending.add(state);
   }
   return new TaskFuture<T>(prepared.recorder.id, prepared.recorder.row.name, state);
@@ -152,7 +170,8 @@ function prepareTaskRun(
   return { definition, engine, client, scope, flow, recorder, decision, reuseKey, previousAttempts: prior?.runCount ?? 0 };
 }
 
-async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly unknown[]): Promise<State<T>> {
+/** Runs a prepared task run here: futures, cache, attempts, result; resolves to its final state. @internal */
+export async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly unknown[]): Promise<State<T>> {
   const { definition, engine, flow, recorder } = prepared;
   const row = recorder.row;
   const label = `Task run '${row.name}'`;
@@ -179,14 +198,16 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
       cacheResultInMemory: options.cacheResultInMemory ?? true,
       expiration: options.cacheExpirationSeconds === undefined ? null : new Date(Date.now() + options.cacheExpirationSeconds * 1000),
     };
+    const inputs = taskInputs(parameters, rawArgs);
     const decision = prepared.decision;
     const create = (v: unknown) => createResult(v, decision, owner);
     // A blob is written only once the run it belongs to is durable (its flow run, or itself when standalone).
     const barrier = decision.persist ? (flow?.barrier ?? new RunWriteBarrier(prepared.client)) : undefined;
     const persist = barrier === undefined ? create : (v: unknown) => barrier.whenDurable(() => create(v));
-    const runIt = (): Promise<State<T>> =>
+    const runIt = (cache?: { key: string; outcome: CacheOutcome }): Promise<State<T>> =>
       runAttempts<T>({
         label,
+        firstStateDetails: cache === undefined ? { inputs } : { inputs, cacheKey: cache.key, cache: cache.outcome },
         options: definition.options,
         persistenceDisabled: definition.options.persistResult === false,
         previousAttempts: prepared.previousAttempts,
@@ -213,7 +234,9 @@ async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: readonly un
       });
 
     let cacheKey: string | null = null;
-    if (isCachingTask(options) && prepared.decision.persist) {
+    if (prepared.remote !== undefined) {
+      cacheKey = prepared.remote.cacheKey;
+    } else if (isCachingTask(options) && prepared.decision.persist) {
       cacheKey = computeCacheKey(
         options,
         {
@@ -255,37 +278,47 @@ async function runCached<T>(
   key: string,
   owner: ResultOwner,
   logger: RunLogger,
-  runIt: () => Promise<State<T>>,
+  runIt: (cache: { key: string; outcome: CacheOutcome }) => Promise<State<T>>,
 ): Promise<State<T>> {
   const { engine, client, recorder, definition } = prepared;
   const refresh = definition.options.refreshCache ?? engine.settings.get("CAIRN_TASKS_REFRESH_CACHE");
   if (!refresh) {
     const inflight = engine.inflightCacheKeys.get(key);
     if (inflight !== undefined) {
-      const other = await inflight;
+      const other = await inflight.state;
       if (other.isCompleted() && (other.data?.type === "reference" || other.data?.type === "literal")) {
-        return finishCached(recorder, other.data as BaseResult<T>, key, logger);
+        return finishCached(recorder, other.data as BaseResult<T>, key, logger, inflight.taskRunId);
       }
     }
   }
+  // Across processes too: a run elsewhere computing this key finishes (and its entry is durable) first.
+  const remote = prepared.remote;
+  if (remote?.claimCacheKey !== undefined) remote.claims.push(await remote.claimCacheKey(key));
   // Claim the key before looking it up, so runs with the same key started meanwhile wait for this one.
   let settle!: (state: State) => void;
-  const mine = new Promise<State>((resolve) => (settle = resolve));
+  const mine = { taskRunId: recorder.id, state: new Promise<State>((resolve) => (settle = resolve)) };
   engine.inflightCacheKeys.set(key, mine);
   let state: State<T> | undefined;
   try {
+    let outcome: CacheOutcome = { hit: false, reason: "refreshed" };
     if (!refresh) {
       const recent = engine.recentCacheEntries.get(key);
-      const hit = recent ?? await lookupCache(engine, client, key, prepared.decision, owner.cacheResultInMemory, logger);
-      if (hit !== undefined) state = finishCached(recorder, hit as BaseResult<T>, key, logger);
+      const found = recent ?? (await lookupCache(engine, client, key, prepared.decision, owner.cacheResultInMemory, logger));
+      if (found.result !== undefined) {
+        const entry = "taskRunId" in found ? found.taskRunId : found.entryTaskRunId;
+        state = finishCached(recorder, found.result as BaseResult<T>, key, logger, entry);
+      } else {
+        const { miss: reason, entryTaskRunId, message } = found as Extract<CacheLookup, { miss: unknown }>;
+        outcome = { hit: false, reason, ...(entryTaskRunId === undefined ? {} : { entryTaskRunId }), ...(message === undefined ? {} : { message }) };
+      }
     }
     if (state === undefined) {
       // Only a run that computes the value becomes a cache entry (a Cached run names the key in its state only).
       recorder.row.cacheKey = key;
       recorder.row.cacheExpiration = owner.expiration?.toISOString() ?? null;
-      state = await runIt();
+      state = await runIt({ key, outcome });
       if (state.isCompleted() && (state.data?.type === "reference" || state.data?.type === "literal")) {
-        engine.recentCacheEntries.set(key, state.data, owner.expiration);
+        engine.recentCacheEntries.set(key, state.data, owner.expiration, recorder.id);
       }
     }
     return state;
@@ -295,61 +328,10 @@ async function runCached<T>(
   }
 }
 
-function finishCached<T>(recorder: TaskRunRecorder, data: BaseResult<T>, key: string, logger: RunLogger): State<T> {
-  const state = Cached<T>({ data, stateDetails: { cacheKey: key } });
+function finishCached<T>(recorder: TaskRunRecorder, data: BaseResult<T>, key: string, logger: RunLogger, entryTaskRunId: string | null): State<T> {
+  const state = Cached<T>({ data, stateDetails: { cacheKey: key, cache: { hit: true, entryTaskRunId } } });
   recorder.setState(state);
   // At debug level, like every task run that ends well: the Cached state (with its cache key) says it already.
   logger.debug(`Finished in state Cached(): the result of an earlier run with the same cache key was reused.`);
   return state;
-}
-
-/** Whether any argument is a future (top level, or an element of a top-level array). */
-function hasFutures(args: readonly unknown[]): boolean {
-  for (const arg of args) {
-    if (isTaskFuture(arg) || (Array.isArray(arg) && arg.some(isTaskFuture))) return true;
-  }
-  return false;
-}
-
-/** Resolves futures among the arguments (top level, and elements of top-level arrays). */
-async function resolveFutures(args: readonly unknown[]): Promise<unknown[] | UpstreamTaskError> {
-  const out: unknown[] = [];
-  for (const arg of args) {
-    if (isTaskFuture(arg)) {
-      const value = await resolveOne(arg);
-      if (value instanceof UpstreamTaskError) return value;
-      out.push(value);
-    } else if (Array.isArray(arg) && arg.some(isTaskFuture)) {
-      const items: unknown[] = [];
-      for (const item of arg) {
-        const value = isTaskFuture(item) ? await resolveOne(item) : item;
-        if (value instanceof UpstreamTaskError) return value;
-        items.push(value);
-      }
-      out.push(items);
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
-}
-
-async function resolveOne(future: TaskFuture): Promise<unknown> {
-  const state = await future.wait();
-  if (!state.isCompleted()) {
-    return new UpstreamTaskError(
-      `Upstream task run '${future.taskRunName}' did not complete (state ${state.name}: ${state.message ?? "no message"}), ` +
-        "so this task run, which takes its result as an argument, cannot start. Fix the upstream task, or catch its failure " +
-        "and pass a fallback value instead of the future.",
-      { cause: state.error, context: { taskRunId: future.taskRunId } },
-    );
-  }
-  try {
-    return await state.result();
-  } catch (error) {
-    return new UpstreamTaskError(
-      `The result of upstream task run '${future.taskRunName}' could not be read: ${errorMessage(error)}`,
-      { cause: error, context: { taskRunId: future.taskRunId } },
-    );
-  }
 }

@@ -39,6 +39,8 @@ export interface TaskDefinition {
   readonly name: string;
   /** Stable identity across processes: name, definition site and a hash of the source. */
   readonly taskKey: string;
+  /** The key `task()` gave the function: a renamed `withOptions` copy keeps it (workers find the function by it). */
+  readonly originKey: string;
   readonly options: TaskOptions<any>;
   readonly fn: (...args: any[]) => unknown;
   readonly parameterNames: readonly string[];
@@ -102,6 +104,7 @@ export function task<Args extends unknown[], R>(
   return makeTask<Args, R>({
     name,
     taskKey: `${name}-${hash}`,
+    originKey: `${name}-${hash}`,
     options: validateTaskOptions(options, `task '${name}'`),
     fn,
     parameterNames: parameterNames(fn),
@@ -109,8 +112,30 @@ export function task<Args extends unknown[], R>(
   });
 }
 
+/** Who is told of each task defined (see {@link watchTaskDefinitions}). */
+const definitionWatchers = new Set<(definition: TaskDefinition) => void>();
+
+/**
+ * Calls `watcher` with the definition of every task created (by `task()` or
+ * `withOptions`) until the returned function is called. A worker uses it while it imports
+ * its modules, to find their tasks by task key. @internal
+ *
+ * @example
+ * ```ts
+ * const seen: TaskDefinition[] = [];
+ * const stop = watchTaskDefinitions((d) => seen.push(d));
+ * await import("./flows.js");
+ * stop();
+ * ```
+ */
+export function watchTaskDefinitions(watcher: (definition: TaskDefinition) => void): () => void {
+  definitionWatchers.add(watcher);
+  return () => definitionWatchers.delete(watcher);
+}
+
 function makeTask<Args extends unknown[], R>(definition: TaskDefinition): Task<Args, R> {
   type V = RunValue<R>;
+  for (const watcher of definitionWatchers) watcher(definition);
   const call = async (...args: TaskArgs<Args>): Promise<V> => {
     const state = await callTask<V>(definition, args);
     return state.result();

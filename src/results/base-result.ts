@@ -10,6 +10,8 @@ export type ResultRecord =
       storageBlockId: string | null;
       serializerType: string;
       expiration: string | null;
+      /** The blob's `integrity` hash when it was written; absent in references recorded before Cairn kept it. */
+      integrity?: string;
     }
   | { type: "unpersisted" };
 

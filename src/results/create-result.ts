@@ -35,5 +35,6 @@ export function createResult(value: unknown, decision: ResultDecision, owner: Re
     expiration: owner.expiration,
     cacheResultInMemory: owner.cacheResultInMemory,
     subject: owner.subject,
+    writtenBy: `${owner.label.charAt(0).toLowerCase()}${owner.label.slice(1)}`,
   });
 }

@@ -2,7 +2,7 @@ import type { WritableFileSystem } from "../blocks/writable-file-system.js";
 import type { BaseResult, ResultRecord } from "./base-result.js";
 import { MissingResult } from "./missing-result.js";
 import { readPersistedValue } from "./read-persisted-value.js";
-import { resultValueCache } from "./result-cache.js";
+import { resultCacheKey, resultValueCache } from "./result-cache.js";
 
 const NOT_HELD = Symbol("not-held");
 
@@ -13,6 +13,10 @@ export interface PersistedResultInit<T> {
   storageBlockId: string | null;
   serializerType: string;
   expiration: Date | null;
+  /** The blob's integrity hash as written (`sha256-...`); undefined for references recorded before Cairn kept it. */
+  integrity?: string | undefined;
+  /** The run that wrote it, named when the blob was replaced since, e.g. `task run 'extract-0' (0190...)`. */
+  writtenBy?: string | undefined;
   /** The storage to read from; without it, `get()` can only answer from memory. */
   storage: WritableFileSystem | undefined;
   /** Keep the value on this object (`cacheResultInMemory`). */
@@ -22,8 +26,10 @@ export interface PersistedResultInit<T> {
 
 /**
  * A result written to storage, as a reference: `storageKey`, `storageBlockId`,
- * `serializerType` and `expiration`. `get()` reads the blob, checks it, deserializes the
- * value and keeps it in a bounded in-memory cache.
+ * `serializerType`, `expiration` and the blob's `integrity` hash. `get()` reads the blob,
+ * checks it (its own hash, and that it is still the blob this reference recorded: a
+ * blob replaced since is a `ResultReplacedError`), deserializes the value and keeps it in
+ * a bounded in-memory cache.
  *
  * @example
  * ```ts
@@ -37,6 +43,9 @@ export class PersistedResult<T = unknown> implements BaseResult<T> {
   readonly storageBlockId: string | null;
   readonly serializerType: string;
   readonly expiration: Date | null;
+  /** The blob's integrity hash (`sha256-...`) as written; undefined for references recorded by an older Cairn. */
+  readonly integrity: string | undefined;
+  readonly #writtenBy: string | undefined;
   readonly #storage: WritableFileSystem | undefined;
   #value: T | typeof NOT_HELD;
 
@@ -45,6 +54,8 @@ export class PersistedResult<T = unknown> implements BaseResult<T> {
     this.storageBlockId = init.storageBlockId;
     this.serializerType = init.serializerType;
     this.expiration = init.expiration;
+    this.integrity = init.integrity;
+    this.#writtenBy = init.writtenBy;
     this.#storage = init.storage;
     this.#value = init.holdValue === true ? (init.value as T) : NOT_HELD;
   }
@@ -68,20 +79,22 @@ export class PersistedResult<T = unknown> implements BaseResult<T> {
           "Read it with readResult(key, { storage }) or `cairn result read KEY --storage SLUG`.",
       );
     }
-    const cacheKey = `${storage.describe()}\u0000${this.storageKey}`;
+    const cacheKey = resultCacheKey(storage, this);
     if (resultValueCache.has(cacheKey)) return resultValueCache.get(cacheKey) as T;
-    const value = await readPersistedValue<T>(storage, this.storageKey);
+    const value = await readPersistedValue<T>(storage, this.storageKey, { expectedIntegrity: this.integrity, writtenBy: this.#writtenBy });
     resultValueCache.set(cacheKey, value);
     return value;
   }
 
   toRecord(): ResultRecord {
-    return {
+    const record: ResultRecord = {
       type: "reference",
       storageKey: this.storageKey,
       storageBlockId: this.storageBlockId,
       serializerType: this.serializerType,
       expiration: this.expiration?.toISOString() ?? null,
     };
+    if (this.integrity !== undefined) record.integrity = this.integrity;
+    return record;
   }
 }

@@ -6,6 +6,7 @@ import { RESULT_BLOB_FORMAT_VERSION, type PersistedResultBlob as Blob } from "./
 import type { ResultBlobSource } from "./blob/result-blob-source.js";
 import { ResultIntegrityError } from "./blob/result-integrity-error.js";
 import { UnsupportedResultBlobVersionError } from "./blob/unsupported-result-blob-version-error.js";
+import { decodeFramedBlob, FRAMED_LAYOUT, framedToBlob } from "./blob/framed-blob.js";
 
 export { RESULT_BLOB_FORMAT_VERSION } from "./blob/persisted-result-blob-fields.js";
 export type { ResultBlobSource } from "./blob/result-blob-source.js";
@@ -127,6 +128,12 @@ export const PersistedResultBlob = {
     if (typeof version !== "number" || !Number.isInteger(version) || version < 1) {
       return fail("it is not a Cairn result blob: it has no valid `cairn` format version (a positive integer)");
     }
+    if ("layout" in obj && version <= RESULT_BLOB_FORMAT_VERSION) {
+      return fail(
+        `it is the head line of a ${JSON.stringify(obj["layout"])} blob, whose raw bytes follow that line: ` +
+          "read the whole file with decodePersistedResultBlob (or readResult), not JSON.parse of its first line",
+      );
+    }
     const read = RESULT_BLOB_READERS.get(version);
     if (read === undefined) {
       if (version > RESULT_BLOB_FORMAT_VERSION) {
@@ -171,6 +178,7 @@ const NEEDS_ESCAPE_OR_NOT_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
  * ```
  */
 export function encodePersistedResultBlob(blob: PersistedResultBlob): Uint8Array {
+  if (blob.layout === FRAMED_LAYOUT) return encodeFramedFields(blob);
   const head = JSON.stringify({
     cairn: blob.cairn,
     serializer: blob.serializer,
@@ -193,10 +201,32 @@ export function encodePersistedResultBlob(blob: PersistedResultBlob): Uint8Array
   return out;
 }
 
+/** A framed blob's bytes from its fields (`data` is the base64 of its raw bytes); the hash is not recomputed. */
+function encodeFramedFields(blob: PersistedResultBlob): Uint8Array {
+  const bytes = Buffer.from(blob.data, "base64");
+  const line = `${JSON.stringify({
+    cairn: blob.cairn,
+    layout: FRAMED_LAYOUT,
+    serializer: blob.serializer,
+    expiration: blob.expiration,
+    createdAt: blob.createdAt,
+    cairnVersion: blob.cairnVersion,
+    byteLength: bytes.length,
+    integrity: blob.integrity,
+  })}\n`;
+  const head = Buffer.from(line, "utf8");
+  const out = Buffer.allocUnsafe(head.length + bytes.length);
+  head.copy(out, 0);
+  bytes.copy(out, head.length);
+  return out;
+}
+
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
- * Reads a blob file's bytes: UTF-8, JSON, then {@link PersistedResultBlob.parse}.
+ * Reads a blob file's bytes, in either layout: a framed blob (a JSON head line, then the
+ * raw bytes) is checked and returned with `data` the base64 of its bytes; a document blob
+ * goes UTF-8, JSON, then {@link PersistedResultBlob.parse}.
  * Anything truncated, corrupted or edited is a {@link ResultIntegrityError} naming
  * `source.key` and `source.storage`, never a wrong value.
  *
@@ -209,6 +239,8 @@ export function decodePersistedResultBlob(bytes: Uint8Array, source: ResultBlobS
   if (bytes.byteLength === 0) {
     throw new ResultIntegrityError("it is empty (0 bytes), as a write cut short by a power loss can leave it", source);
   }
+  const framed = decodeFramedBlob(bytes, source);
+  if (framed !== undefined) return framedToBlob(framed);
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -225,6 +257,11 @@ export function decodePersistedResultBlob(bytes: Uint8Array, source: ResultBlobS
       source,
       { cause: err },
     );
+  }
+  if (isRecord(obj) && "layout" in obj) {
+    // A framed head line without its newline and bytes: the rest of the file is gone.
+    const announced = typeof obj["byteLength"] === "number" ? ` of the ${obj["byteLength"]}` : "";
+    throw new ResultIntegrityError(`it holds a framed blob's head line and none${announced} bytes that follow it: it was truncated`, source);
   }
   return PersistedResultBlob.parse(obj, source);
 }

@@ -37,5 +37,14 @@ export class ResultValueCache {
   }
 }
 
+/**
+ * The key of a value in {@link resultValueCache}: its storage, its key and the blob's
+ * integrity hash, so a blob written again under the same key is never answered with
+ * the value of the one it replaced.
+ */
+export function resultCacheKey(storage: { describe(): string }, reference: { storageKey: string; integrity?: string | null | undefined }): string {
+  return `${storage.describe()}\u0000${reference.storageKey}\u0000${reference.integrity ?? ""}`;
+}
+
 /** The process-wide cache used by `PersistedResult.get()`: at most 100 values. */
 export const resultValueCache = new ResultValueCache(100);

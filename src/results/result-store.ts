@@ -3,8 +3,9 @@ import type { ResolvedStorage, StorageBlockResolver } from "../blocks/storage-bl
 import type { WritableFileSystem } from "../blocks/writable-file-system.js";
 import type { ResultSerializerOption, ResultStorageOption } from "../engine/options.js";
 import { isBytesSerializer, resolveSerializer, SerializationError, type Serializer } from "../serializers/index.js";
-import { encodeBase64ResultBlob, type Base64BlobInput } from "./blob/base64-blob.js";
+import { encodeBase64Blob, type Base64BlobInput } from "./blob/base64-blob.js";
 import { writeBase64ResultBlob } from "./blob/base64-blob-stream.js";
+import { encodeFramedBlob, writeFramedBlob } from "./blob/framed-blob.js";
 import type { Settings } from "../settings/index.js";
 import { randomHex } from "../utils/random-pool.js";
 import { PersistedResult } from "./persisted-result.js";
@@ -13,32 +14,67 @@ import { encodePersistedResultBlob, PersistedResultBlob } from "./result-blob.js
 /** Binary results of at least this many bytes are written in parts when the storage can (see `WritableFileSystem.openWriter`). */
 const STREAM_WRITE_MIN_BYTES = 256 * 1024;
 
+/** A finished blob file and its integrity hash (text serializers), or a binary blob's parts. */
+type SerializedBlob = { file: Uint8Array; integrity: string } | Base64BlobInput;
+
 /**
  * The blob of `value`: the finished file for text serializers; for binary ones the bytes,
  * base64-encoded and hashed straight into the file when it is written ({@link writeBlob}).
  */
-async function serializeBlob(serializer: Serializer, value: unknown, expiration: Date | null): Promise<Uint8Array | Base64BlobInput> {
+async function serializeBlob(serializer: Serializer, value: unknown, expiration: Date | null): Promise<SerializedBlob> {
   if (isBytesSerializer(serializer) && serializer.dataEncoding === "base64") {
     return { serializer: serializer.toConfig(), bytes: await serializer.dumpsBytes(value), expiration };
   }
   const data = await serializer.dumps(value);
-  return encodePersistedResultBlob(PersistedResultBlob.create({ serializer, data, expiration }));
+  const blob = PersistedResultBlob.create({ serializer, data, expiration });
+  return { file: encodePersistedResultBlob(blob), integrity: blob.integrity };
 }
 
-/** Writes a blob at `key`: large binary ones in parts where the storage can, the rest in one piece. */
-async function writeBlob(storage: WritableFileSystem, key: string, blob: Uint8Array | Base64BlobInput): Promise<void> {
-  if (blob instanceof Uint8Array) return storage.writePath(key, blob);
+/**
+ * Writes a blob at `key` and resolves to its integrity hash, which the reference records:
+ * binary ones of at least `framedMinBytes` framed (raw bytes, no base64), large ones in
+ * parts where the storage can, the rest in one piece.
+ */
+async function writeBlob(storage: WritableFileSystem, key: string, blob: SerializedBlob, framedMinBytes: number): Promise<string> {
+  if ("file" in blob) {
+    await storage.writePath(key, blob.file);
+    return blob.integrity;
+  }
+  if (blob.bytes.byteLength >= framedMinBytes) return writeFramed(storage, key, blob);
   if (blob.bytes.byteLength < STREAM_WRITE_MIN_BYTES || storage.openWriter === undefined) {
-    return storage.writePath(key, encodeBase64ResultBlob(blob));
+    const { bytes, integrity } = encodeBase64Blob(blob);
+    await storage.writePath(key, bytes);
+    return integrity;
   }
   const writer = await storage.openWriter(key);
+  let integrity: string;
   try {
-    await writeBase64ResultBlob(writer, blob);
+    integrity = await writeBase64ResultBlob(writer, blob);
   } catch (err) {
     await writer.abort();
     throw err;
   }
   await writer.commit();
+  return integrity;
+}
+
+/** Writes a framed blob: in parts where the storage can (the bytes never copied), else in one piece. */
+async function writeFramed(storage: WritableFileSystem, key: string, blob: Base64BlobInput): Promise<string> {
+  if (storage.openWriter === undefined) {
+    const { file, integrity } = encodeFramedBlob(blob);
+    await storage.writePath(key, file);
+    return integrity;
+  }
+  const writer = await storage.openWriter(key);
+  let integrity: string;
+  try {
+    integrity = await writeFramedBlob(writer, blob);
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+  await writer.commit();
+  return integrity;
 }
 
 /** How one result is to be written. */
@@ -52,6 +88,8 @@ export interface PersistRequest {
   cacheResultInMemory: boolean;
   /** Whose result it is, e.g. `task 'extract-user'` (for error messages). */
   subject: string;
+  /** The run writing it, e.g. `task run 'extract-user-0'`: named if the blob is replaced later. */
+  writtenBy?: string | undefined;
 }
 
 /**
@@ -99,7 +137,7 @@ export class ResultStore {
   async persist<T>(value: T, request: PersistRequest): Promise<PersistedResult<T>> {
     const serializer = this.resolveSerializer(request.resultSerializer);
     const { storage, blockId } = await this.resolveStorage(request.resultStorage);
-    let blob: Uint8Array | Base64BlobInput;
+    let blob: SerializedBlob;
     try {
       blob = await serializeBlob(serializer, value, request.expiration);
     } catch (error) {
@@ -107,12 +145,14 @@ export class ResultStore {
       throw error;
     }
     const key = request.key ?? randomHex(16);
-    await writeBlob(storage, key, blob);
+    const integrity = await writeBlob(storage, key, blob, this.#settings.get("CAIRN_RESULTS_FRAMED_MIN_BYTES"));
     return new PersistedResult<T>({
       storageKey: key,
       storageBlockId: blockId,
       serializerType: serializer.type,
       expiration: request.expiration,
+      integrity,
+      writtenBy: request.writtenBy,
       storage,
       value,
       holdValue: request.cacheResultInMemory,

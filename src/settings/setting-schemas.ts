@@ -30,6 +30,14 @@ export const portSchema = z
   .transform(Number)
   .pipe(z.number().int().min(1).max(65535));
 
+/** A whole number of bytes, 0 to 2^53 - 1 (digits only, e.g. `1048576`). */
+export const byteCountSchema = z
+  .string()
+  .trim()
+  .regex(/^\d+$/)
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
+
 /** A host name or IP address: no scheme, no path, no spaces. */
 export const hostSchema = z.string().trim().regex(/^[^\s/]+$/);
 
@@ -39,6 +47,34 @@ export const httpUrlSchema = z
   .trim()
   .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol))
   .transform((value) => value.replace(/\/+$/, ""));
+
+/** A `redis://` or `rediss://` URL, e.g. `redis://127.0.0.1:6379` or `redis://:password@host:6379/0`. */
+export const redisUrlSchema = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol));
+
+/** A BullMQ queue name: letters, digits, `_`, `.` and `-` (no `:`, which BullMQ's keys use). */
+export const queueNameSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/);
+
+/** An integer of at least 1. */
+export const positiveIntegerSchema = z
+  .string()
+  .trim()
+  .regex(/^\d+$/)
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER));
+
+/** A number of seconds greater than 0 (fractions allowed). */
+export const positiveSecondsSchema = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?$/)
+  .transform(Number)
+  .pipe(z.number().positive().finite());
 
 /** A block slug, `"block-type/name"`, e.g. `"s3/prod"` or `"local-file-system/results"`. */
 export const blockSlugSchema = z

@@ -31,6 +31,14 @@ export interface SettingValues {
    */
   CAIRN_RESULTS_DEFAULT_SERIALIZER: string;
   /**
+   * Binary results (a serializer whose data is base64, such as msgpack) whose serialized
+   * bytes are at least this many are written as framed blobs: one JSON head line, then the
+   * raw bytes, without base64 (see `docs/result-blob.md`). Smaller ones, and JSON results,
+   * stay one JSON document.
+   * @default 1048576
+   */
+  CAIRN_RESULTS_FRAMED_MIN_BYTES: number;
+  /**
    * The folder of the default `LocalFileSystem` storage, as an absolute path
    * (relative values are resolved against the working directory when settings load).
    * @default "<cwd>/.cairn-results"
@@ -79,6 +87,17 @@ export interface SettingValues {
    */
   CAIRN_SERVER_PORT: number;
   /**
+   * Whether `cairn server` previews result values (reads them from storage for the UI).
+   * Unset: on while the server listens on a loopback address, else off.
+   * @default undefined
+   */
+  CAIRN_SERVER_RESULT_PREVIEW: boolean | undefined;
+  /**
+   * The largest result blob, in bytes, the server reads to preview it.
+   * @default 10485760
+   */
+  CAIRN_SERVER_RESULT_PREVIEW_MAX_BYTES: number;
+  /**
    * The metadata database, normalized: `sqlite:///<absolute path>` or `postgresql://...`.
    * Use {@link parseDatabaseUrl} to read it.
    * @default "sqlite:///" + path.join(CAIRN_HOME, "cairn.db")
@@ -94,6 +113,35 @@ export interface SettingValues {
    * @default true
    */
   CAIRN_LOGGING_TO_CONSOLE: boolean;
+  /**
+   * The Redis URL of BullMQ task runners created without `connection`, and of
+   * `cairn worker start|ls` (which otherwise use the connection of the `BullMQTaskRunner`
+   * the loaded modules define, else `redis://127.0.0.1:6379`).
+   * @default undefined
+   */
+  CAIRN_WORKER_REDIS_URL: string | undefined;
+  /**
+   * The BullMQ queue of task runners created without `queue`, and of workers started without `--queue`.
+   * @default "cairn"
+   */
+  CAIRN_WORKER_QUEUE: string;
+  /**
+   * Arguments and return values of distributed task runs up to this many serialized bytes
+   * travel inside the BullMQ job; larger ones as references through result storage.
+   * @default 262144
+   */
+  CAIRN_WORKER_INLINE_MAX_BYTES: number;
+  /**
+   * Seconds a job stays with a worker that stopped renewing its lock (killed, frozen)
+   * before BullMQ hands it to another worker (BullMQ's `lockDuration` and `stalledInterval`).
+   * @default 30
+   */
+  CAIRN_WORKER_LOCK_SECONDS: number;
+  /**
+   * Seconds a worker told to stop (SIGTERM/SIGINT) gives its running jobs to finish.
+   * @default 30
+   */
+  CAIRN_WORKER_SHUTDOWN_GRACE_SECONDS: number;
 }
 
 /** The name of a setting, which is also the name of its environment variable. */

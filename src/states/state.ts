@@ -1,6 +1,7 @@
 import { uuid7 } from "../utils/uuid7.js";
 import { FINAL_STATE_TYPES, type StateType } from "../records/index.js";
 import type { BaseResult } from "../results/base-result.js";
+import type { CacheOutcome, TaskInput } from "./cache-outcome.js";
 import { FailedRunError, UnfinishedRunError } from "./run-errors.js";
 
 /** Extra detail a state carries. */
@@ -15,6 +16,10 @@ export interface StateDetails {
   flowRunId?: string;
   /** The task run this state belongs to. */
   taskRunId?: string;
+  /** What the task run's cache lookup found: the entry a Cached state reused, or why a run missed. */
+  cache?: CacheOutcome;
+  /** The task run's inputs (parameter names, and the upstream task runs that fed them), on its first RUNNING state. */
+  inputs?: readonly TaskInput[];
 }
 
 /** Fields accepted by the state constructors (`Completed({ ... })`, ...). */

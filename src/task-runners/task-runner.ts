@@ -1,4 +1,5 @@
 import type { State } from "../states/state.js";
+import type { RemoteTaskRun } from "../engine/remote-task-spec.js";
 
 /**
  * One submitted task run, as a task runner sees it: who it is, and how to run it here.
@@ -10,11 +11,16 @@ export interface TaskRunWork<T = unknown> {
   readonly taskName: string;
   readonly taskKey: string;
   run(): Promise<State<T>>;
+  /**
+   * For runners that run the task in another process (BullMQ workers): describes the
+   * run for that process and settles it here. Set for task runs submitted inside a flow.
+   */
+  readonly remote?: RemoteTaskRun<T>;
 }
 
 /**
  * Where submitted tasks run (DESIGN §1 `taskRunner`, §8). Implementations: concurrent
- * (in-process, default), sequential, and later distributed (BullMQ on Redis).
+ * (in-process, default), sequential, and distributed (`BullMQTaskRunner` from `cairn/bullmq`).
  *
  * @example
  * ```ts

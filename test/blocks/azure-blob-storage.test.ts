@@ -11,8 +11,12 @@ import { after, before, describe, it } from "node:test";
 import { AzureBlobStorage } from "../../src/blocks/azure-blob-storage/azure-blob-storage.js";
 import type { AzureBlobStorageOptions } from "../../src/blocks/azure-blob-storage/azure-blob-storage-options.js";
 import { SecretStr } from "../../src/blocks/secret-str.js";
+import type { WritableFileSystem } from "../../src/blocks/writable-file-system.js";
 import { isStorageError, StorageErrorCode, type StorageError } from "../../src/blocks/storage-error.js";
 import { isCairnError } from "../../src/errors/cairn-error.js";
+import { task, type PersistedResult } from "../../src/index.js";
+import { MsgpackSerializer } from "../../src/serializers/index.js";
+import { createTestEngine } from "../../src/testing/index.js";
 import { startAzurite, type AzuriteServer } from "../support/azurite-server.js";
 import { freePorts } from "../support/s3-server.js";
 import { runStorageContract } from "./storage.contract.js";
@@ -278,5 +282,69 @@ void describe("AzureBlobStorage", () => {
       new RegExp(`no blob az://${azurite.container}/${storage.prefix}/gone.json`),
       /pruned/,
     ]);
+  });
+});
+
+void describe("AzureBlobStorage: streamed results (openWriter / openReader)", () => {
+  /** Committed blobs under a storage's prefix, seen by a second client. */
+  async function committed(storage: AzureBlobStorage): Promise<string[]> {
+    const names: string[] = [];
+    for await (const item of plainContainer().listBlobsFlat({ prefix: `${storage.prefix}/` })) names.push(item.name);
+    return names;
+  }
+
+  void it("a large result is staged in blocks, committed at once, and reads back; the stored bytes are the head line and the msgpack bytes", async () => {
+    const storage = storageFor({ uploadBlockSize: 2 * MiB });
+    const { engine, cleanup } = createTestEngine();
+    try {
+      const value = { samples: new Float64Array(700_000).map((_, i) => Math.cos(i)), label: "five megabytes" };
+      const big = task({ persistResult: true, resultStorage: storage, cacheResultInMemory: false, name: "azure-big" }, () => value);
+      const ref = (await engine.run(() => big.returnState())).data as PersistedResult;
+      const blob = plainContainer().getBlockBlobClient(storage.blobName(ref.storageKey));
+      const stored = await blob.downloadToBuffer();
+      const newline = stored.indexOf(0x0a);
+      assert.equal((JSON.parse(stored.toString("utf8", 0, newline)) as { layout: string }).layout, "framed");
+      assert.ok(stored.subarray(newline + 1).equals(Buffer.from(await new MsgpackSerializer().dumpsBytes(value))));
+      const blocks = await blob.getBlockList("committed");
+      assert.equal(blocks.committedBlocks?.length, 3, "three staged blocks of 2 MiB, committed by one block list");
+      assert.deepEqual(await ref.get(), value);
+      assert.deepEqual(await committed(storage), [storage.blobName(ref.storageKey)]);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  void it("a write that fails mid-stream commits nothing: no blob under the key", async () => {
+    const storage = storageFor({ uploadBlockSize: 2 * MiB });
+    const { engine, cleanup } = createTestEngine();
+    try {
+      // A fault-injecting wrapper (named as such): the real writer, whose head write fails.
+      const failing: WritableFileSystem = {
+        blockTypeSlug: storage.blockTypeSlug,
+        readPath: (p) => storage.readPath(p),
+        writePath: (p, b) => storage.writePath(p, b),
+        describe: () => storage.describe(),
+        toConfig: () => storage.toConfig({ includeSecrets: true }),
+        async openWriter(path: string) {
+          const writer = await storage.openWriter(path);
+          let writes = 0;
+          return {
+            write: async (bytes: Uint8Array, position: number) => {
+              if (++writes === 2) throw new Error("connection reset while sending the head");
+              await writer.write(bytes, position);
+            },
+            commit: () => writer.commit(),
+            abort: () => writer.abort(),
+          };
+        },
+      };
+      const big = task({ persistResult: true, resultStorage: failing, name: "azure-fails" }, () => ({ blob: new Uint8Array(7 * MiB).fill(5) }));
+      const state = await engine.run(() => big.returnState());
+      assert.equal(state.type, "FAILED");
+      assert.match(state.message ?? "", /connection reset while sending the head/);
+      assert.deepEqual(await committed(storage), []);
+    } finally {
+      await cleanup();
+    }
   });
 });

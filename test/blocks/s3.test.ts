@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { inspect } from "node:util";
@@ -9,6 +9,9 @@ import type { S3Options } from "../../src/blocks/s3/s3-options.js";
 import { SecretStr } from "../../src/blocks/secret-str.js";
 import { isStorageError, StorageErrorCode, type StorageError } from "../../src/blocks/storage-error.js";
 import { isCairnError } from "../../src/errors/cairn-error.js";
+import { task, type PersistedResult } from "../../src/index.js";
+import { MsgpackSerializer } from "../../src/serializers/index.js";
+import { createTestEngine } from "../../src/testing/index.js";
 import { freePorts, startS3Server, type S3TestServer } from "../support/s3-server.js";
 import { runStorageContract } from "./storage.contract.js";
 
@@ -352,6 +355,99 @@ void describe("S3", () => {
         new RegExp(`no object s3://${server.bucket}/${storage.prefix}/gone.json`),
         /pruned/,
       ]);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+void describe("S3: streamed results (openWriter / openReader)", () => {
+  /** Objects and unfinished multipart uploads under a storage's prefix, seen by a second client. */
+  async function leftovers(storage: S3): Promise<{ objects: string[]; uploads: string[] }> {
+    const client = plainClient();
+    try {
+      const prefix = `${storage.prefix}/`;
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: server.bucket, Prefix: prefix }));
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: server.bucket, Prefix: prefix }));
+      return {
+        objects: (listed.Contents ?? []).map((o) => o.Key ?? ""),
+        uploads: (uploads.Uploads ?? []).map((u) => u.Key ?? ""),
+      };
+    } finally {
+      client.destroy();
+    }
+  }
+
+  void it("a large result goes up framed as a multipart upload and reads back; the stored bytes are the head line and the msgpack bytes", async () => {
+    const storage = storageFor({ uploadPartSize: 5 * MiB });
+    const { engine, cleanup } = createTestEngine();
+    try {
+      const value = { samples: new Float64Array(1_600_000).map((_, i) => Math.cos(i)), label: "twelve megabytes" };
+      const big = task({ persistResult: true, resultStorage: storage, cacheResultInMemory: false, name: "s3-big" }, () => value);
+      const ref = (await engine.run(() => big.returnState())).data as PersistedResult;
+      const raw = await fetch(server.rawObjectUrl(server.bucket, storage.objectKey(ref.storageKey)));
+      assert.equal(raw.status, 200);
+      const stored = Buffer.from(await raw.arrayBuffer());
+      const newline = stored.indexOf(0x0a);
+      const head = JSON.parse(stored.toString("utf8", 0, newline)) as { layout: string; integrity: string };
+      assert.equal(head.layout, "framed");
+      assert.equal(head.integrity, ref.integrity);
+      const msgpack = Buffer.from(await new MsgpackSerializer().dumpsBytes(value));
+      assert.ok(stored.subarray(newline + 1).equals(msgpack), "raw bytes stored exactly, no aws-chunked framing, no base64");
+      const client = plainClient();
+      try {
+        const etag = (await client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: storage.objectKey(ref.storageKey) }))).ETag ?? "";
+        assert.match(etag, /-3"$/, "a 3-part multipart upload (5 MiB parts)");
+      } finally {
+        client.destroy();
+      }
+      assert.deepEqual(await ref.get(), value);
+      assert.deepEqual(await leftovers(storage), { objects: [storage.objectKey(ref.storageKey)], uploads: [] });
+    } finally {
+      await cleanup();
+      await storage.close();
+    }
+  });
+
+  void it("a write that fails mid-stream aborts its multipart upload: no object, no unfinished upload left", async () => {
+    const storage = storageFor({ uploadPartSize: 5 * MiB });
+    const { engine, cleanup } = createTestEngine();
+    try {
+      // A fault-injecting wrapper (named as such): the real S3 writer, whose second write
+      // (the head line, after the data parts are up) fails like a dropped connection.
+      const failing = Object.assign(Object.create(storage) as S3, {
+        async openWriter(path: string) {
+          const writer = await storage.openWriter(path);
+          let writes = 0;
+          return {
+            write: async (bytes: Uint8Array, position: number) => {
+              if (++writes === 2) throw new Error("connection reset while sending the head");
+              await writer.write(bytes, position);
+            },
+            commit: () => writer.commit(),
+            abort: () => writer.abort(),
+          };
+        },
+      });
+      const big = task({ persistResult: true, resultStorage: failing, name: "s3-fails" }, () => ({ blob: new Uint8Array(16 * MiB).fill(3) }));
+      const state = await engine.run(() => big.returnState());
+      assert.equal(state.type, "FAILED");
+      assert.match(state.message ?? "", /connection reset while sending the head/);
+      assert.deepEqual(await leftovers(storage), { objects: [], uploads: [] });
+    } finally {
+      await cleanup();
+      await storage.close();
+    }
+  });
+
+  void it("a commit with bytes never written fails, naming key and storage, and leaves nothing", async () => {
+    const storage = storageFor({ uploadPartSize: 5 * MiB });
+    try {
+      const writer = await storage.openWriter("holes/a.bin");
+      await writer.write(randomBytes(6 * MiB), 11 * MiB); // parts 3 and 4; parts 1 and 2 never written
+      await writer.write(randomBytes(5 * MiB), 0); // part 1, uploaded
+      await rejectsWith(writer.commit(), StorageErrorCode.Io, [/holes\/a\.bin/, /s3:\/\//]);
+      assert.deepEqual(await leftovers(storage), { objects: [], uploads: [] });
     } finally {
       await storage.close();
     }

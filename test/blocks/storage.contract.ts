@@ -231,5 +231,70 @@ export function runStorageContract(
       assert.deepEqual(await paths("zzz/"), []);
       await assert.rejects(collect(storage.listPaths("../")), (err: unknown) => isStorageError(err, StorageErrorCode.InvalidKey));
     }));
+
+    void it("writes in parts at any positions, visible only after commit, byte-exact (when supported)", withStorage(async (storage) => {
+      if (!storage.openWriter) return;
+      for (const size of [0, 1000, 12 * 1024 * 1024 + 333]) {
+        const bytes = randomBytes(size);
+        const key = `parts/${size}.bin`;
+        const writer = await storage.openWriter(key);
+        // As a framed blob is written: all but a short head first, at an unaligned offset, then the head at 0.
+        const headLength = Math.min(size, 211);
+        if (size > headLength) await writer.write(bytes.subarray(headLength), headLength);
+        await rejectsNaming(storage.readPath(key), StorageErrorCode.NotFound, key, storage);
+        if (storage.listPaths) assert.deepEqual((await collect(storage.listPaths("parts/"))).map((f) => f.path).filter((p) => p === key), []);
+        if (headLength > 0) await writer.write(bytes.subarray(0, headLength), 0);
+        await writer.commit();
+        assert.ok(Buffer.from(await storage.readPath(key)).equals(bytes), `size ${size}`);
+      }
+    }));
+
+    void it("an aborted write in parts leaves nothing under the key, nor the old object changed (when supported)", withStorage(async (storage) => {
+      if (!storage.openWriter) return;
+      const key = "aborted/one.bin";
+      const writer = await storage.openWriter(key);
+      await writer.write(randomBytes(11 * 1024 * 1024), 0);
+      await writer.abort();
+      await writer.abort();
+      await rejectsNaming(storage.readPath(key), StorageErrorCode.NotFound, key, storage);
+      await storage.writePath(key, bytesOf("old"));
+      const again = await storage.openWriter(key);
+      await again.write(randomBytes(6 * 1024 * 1024), 0);
+      await again.abort();
+      assert.equal(textOf(await storage.readPath(key)), "old");
+      if (storage.listPaths) assert.deepEqual((await collect(storage.listPaths("aborted/"))).map((f) => f.path), [key]);
+    }));
+
+    void it("reads in parts at any positions; a missing key is RESULT_NOT_FOUND (when supported)", withStorage(async (storage) => {
+      if (!storage.openReader) return;
+      await rejectsNaming(storage.openReader("no/such.bin"), StorageErrorCode.NotFound, "no/such.bin", storage);
+      const bytes = randomBytes(9 * 1024 * 1024 + 17);
+      await storage.writePath("read/parts.bin", bytes);
+      const reader = await storage.openReader("read/parts.bin");
+      try {
+        assert.equal(reader.size, bytes.length);
+        const out = Buffer.alloc(bytes.length);
+        // The head first, then everything after it in parts (forward), then a look back and past the end.
+        let at = 0;
+        for (const length of [65_536, 4 * 1024 * 1024, 4 * 1024 * 1024, 1024 * 1024]) {
+          let done = 0;
+          while (done < length && at + done < bytes.length) {
+            const n = await reader.read(out, at + done, Math.min(length - done, bytes.length - at - done), at + done);
+            assert.ok(n > 0);
+            done += n;
+          }
+          at += done;
+        }
+        assert.ok(out.equals(bytes));
+        const back = Buffer.alloc(100);
+        let got = 0;
+        while (got < 100) got += await reader.read(back, got, 100 - got, 1000 + got);
+        assert.ok(back.equals(bytes.subarray(1000, 1100)));
+        assert.equal(await reader.read(Buffer.alloc(10), 0, 10, bytes.length), 0);
+      } finally {
+        await reader.close();
+        await reader.close();
+      }
+    }));
   });
 }

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { main, runCli } from "../../src/cli/main.js";
-import { loadSettings } from "../../src/settings/index.js";
+import { SETTING_KEYS, loadSettings } from "../../src/settings/index.js";
 
 const homes: string[] = [];
 after(() => homes.forEach((home) => fs.rmSync(home, { recursive: true, force: true })));
@@ -163,7 +163,8 @@ void describe("cairn config view", () => {
     assert.match(run.stdout, /^CAIRN_SERVER_PORT='4200' \(from default\)$/m);
     assert.match(run.stdout, /^CAIRN_API_URL=\(unset\) \(from default\)$/m);
     assert.match(run.stdout, new RegExp(`^CAIRN_LOCAL_STORAGE_PATH='${path.resolve("/srv/app/.cairn-results")}' \\(from default\\)$`, "m"));
-    assert.equal(run.stdout.split("\n").filter((line) => line.startsWith("CAIRN_")).length, 16);
+    assert.match(run.stdout, /^CAIRN_RESULTS_FRAMED_MIN_BYTES='1048576' \(from default\)$/m);
+    assert.equal(run.stdout.split("\n").filter((line) => line.startsWith("CAIRN_")).length, SETTING_KEYS.length);
   });
 
   void test("--show-secrets reveals secrets; passwords in URLs are otherwise hidden", async () => {

@@ -40,6 +40,18 @@ describe("cairn result read", () => {
     assert.match(run.stdout, /hello\s*$/);
   });
 
+  it("reads a framed (large binary) result, and --info names its layout", async () => {
+    const storage = new LocalFileSystem({ basepath: join(t.home, "framed") });
+    await t.engine.run(() => storage.save("framed-cli", { overwrite: true }));
+    const big = task({ resultStorage: storage, resultStorageKey: "big.bin" }, () => ({ n: 7, samples: new Float64Array(200_000).fill(0.5) }));
+    await t.engine.run(() => big());
+    const run = await runCli(["result", "read", "big.bin", "--info", "--storage", "local-file-system/framed-cli"], { env: t.env, cwd: t.home });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Layout:\s+framed \(\d+ raw bytes after the head line\)/);
+    assert.match(run.stdout, /n: 7/);
+    assert.match(run.stdout, /Float64Array\(200000\)/);
+  });
+
   it("a missing key fails with exit code 1 and a message naming the key", async () => {
     const run = await runCli(["result", "read", "no-such-key"], { env: t.env, cwd: t.home });
     assert.equal(run.code, 1);

@@ -54,7 +54,7 @@ describe("migrations", () => {
 
   test("create the tables and indexes, once", async () => {
     await withDatabase(async (sqlite, db) => {
-      assert.deepEqual(await migrateSqliteDatabase(sqlite, db), ["001-initial-schema", "002-blocks", "003-write-batches"]);
+      assert.deepEqual(await migrateSqliteDatabase(sqlite, db), ["001-initial-schema", "002-blocks", "003-write-batches", "005-ui-indexes"]);
       assert.deepEqual(await migrateSqliteDatabase(sqlite, db), []);
       const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
       assert.deepEqual(tables, ["block_document", "cairn_migration", "cairn_migration_lock", "flow_run", "run_log", "run_state", "task_run", "write_batch"]);
@@ -67,11 +67,14 @@ describe("migrations", () => {
         "block_document_slug_key",
         "flow_run_created_idx",
         "flow_run_flow_name_idx",
+        "flow_run_parent_task_run_id_idx",
+        "flow_run_state_type_idx",
         "flow_run_unfinished_idx",
         "run_log_flow_run_id_idx",
         "run_log_task_run_id_idx",
         "task_run_cache_key_idx",
         "task_run_flow_run_id_idx",
+        "task_run_task_key_idx",
         "task_run_unfinished_idx",
         "write_batch_applied_idx",
       ]);
@@ -98,7 +101,7 @@ describe("migrations", () => {
 
   test("migrate down to nothing and up again (plain Kysely Migrator, its own transactions)", async () => {
     await withDatabase(async (_sqlite, db) => {
-      assert.deepEqual(await migrateToLatest(db), ["001-initial-schema", "002-blocks", "003-write-batches"]);
+      assert.deepEqual(await migrateToLatest(db), ["001-initial-schema", "002-blocks", "003-write-batches", "005-ui-indexes"]);
       const migrator = new Migrator({
         db,
         provider: new CairnMigrationProvider(),
@@ -109,7 +112,7 @@ describe("migrations", () => {
       assert.equal(down.error, undefined);
       const left = (await db.introspection.getTables()).map((t) => t.name).sort();
       assert.deepEqual(left, ["cairn_migration", "cairn_migration_lock"]);
-      assert.deepEqual(await migrateToLatest(db), ["001-initial-schema", "002-blocks", "003-write-batches"]);
+      assert.deepEqual(await migrateToLatest(db), ["001-initial-schema", "002-blocks", "003-write-batches", "005-ui-indexes"]);
     });
   });
 });

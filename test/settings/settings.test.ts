@@ -51,6 +51,11 @@ void describe("loadSettings: defaults", () => {
     assert.equal(settings.get("CAIRN_API_DATABASE_URL"), "sqlite:///" + path.join(home, "cairn.db"));
     assert.equal(settings.get("CAIRN_LOGGING_LEVEL"), "INFO");
     assert.equal(settings.get("CAIRN_LOGGING_TO_CONSOLE"), true);
+    assert.equal(settings.get("CAIRN_WORKER_REDIS_URL"), undefined);
+    assert.equal(settings.get("CAIRN_WORKER_QUEUE"), "cairn");
+    assert.equal(settings.get("CAIRN_WORKER_INLINE_MAX_BYTES"), 262144);
+    assert.equal(settings.get("CAIRN_WORKER_LOCK_SECONDS"), 30);
+    assert.equal(settings.get("CAIRN_WORKER_SHUTDOWN_GRACE_SECONDS"), 30);
     assert.equal(settings.source("CAIRN_HOME"), "env");
     for (const key of SETTING_KEYS.filter((key) => key !== "CAIRN_HOME")) {
       assert.equal(settings.source(key), "default", key);
@@ -69,7 +74,7 @@ void describe("loadSettings: defaults", () => {
   });
 
   void test("SETTING_DEFINITIONS lists every key with a description, an expected form and a default", () => {
-    assert.equal(SETTING_KEYS.length, 16);
+    assert.equal(SETTING_KEYS.length, 24);
     for (const key of SETTING_KEYS) {
       const definition = SETTING_DEFINITIONS[key];
       assert.equal(definition.key, key);

@@ -1,14 +1,15 @@
-import { constants } from "node:fs";
+import { constants, realpathSync } from "node:fs";
 import { lstat, open, readFile, stat, unlink, type FileHandle } from "node:fs/promises";
-import { dirname, join, sep } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { ConfigurationError } from "../../errors/configuration-error.js";
 import { Block } from "../block.js";
 import { parseBlockFields } from "../block-fields.js";
 import { StorageError, StorageErrorCode, type StorageOperation } from "../storage-error.js";
 import { parseStorageKey } from "../storage-key.js";
-import type { PathReader, PathWriter, StoredPathInfo, WritableFileSystem } from "../writable-file-system.js";
-import { writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
+import type { PathReader, PathWriter, StoredPathInfo, UnfinishedWrite, WritableFileSystem } from "../writable-file-system.js";
+import { TEMP_FILE_PATTERN, writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
 import { BaseDirectory } from "./base-directory.js";
 import { osErrorCode, toStorageError } from "./fs-error.js";
 import { listFiles } from "./list-files.js";
@@ -248,8 +249,72 @@ export class LocalFileSystem extends Block implements WritableFileSystem {
     });
   }
 
+  /** {@inheritDoc WritableFileSystem.readHead} */
+  async readHead(path: string, maxBytes: number): Promise<Uint8Array> {
+    const loc = this.#locate(path, "read");
+    return fileOperationLimiter.run(async () => {
+      let handle: FileHandle | undefined;
+      try {
+        await this.#ensureDir(loc, "read", false);
+        handle = await this.#openFile(loc);
+        const into = new Uint8Array(Math.max(0, Math.trunc(maxBytes)));
+        let filled = 0;
+        while (filled < into.byteLength) {
+          const { bytesRead } = await handle.read(into, filled, into.byteLength - filled, filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return into.subarray(0, filled);
+      } catch (err) {
+        throw await this.#wrap(err, loc, "read");
+      } finally {
+        await handle?.close().catch(() => undefined);
+      }
+    });
+  }
+
+  /**
+   * {@inheritDoc WritableFileSystem.listUnfinishedWrites}
+   * Here: the temporary files (`.<name>.<16 hex>.tmp`) that writes leave beside their target
+   * when their process dies before the rename.
+   */
+  async *listUnfinishedWrites(prefix = ""): AsyncGenerator<UnfinishedWrite> {
+    for await (const file of this.#walk(prefix, "temporary")) {
+      yield { path: file.path, size: file.size, modifiedAt: file.modifiedAt, token: file.path };
+    }
+  }
+
+  /** {@inheritDoc WritableFileSystem.discardUnfinishedWrite} */
+  async discardUnfinishedWrite(write: UnfinishedWrite): Promise<void> {
+    if (!TEMP_FILE_PATTERN.test(basename(write.token))) {
+      throw new StorageError(
+        StorageErrorCode.InvalidKey,
+        `Refused to discard ${JSON.stringify(write.token)} of ${this.describe()}: it is not the name of a temporary file ` +
+          "(.<name>.<16 hex>.tmp) but possibly a result.",
+        { key: write.token, storage: this.describe(), operation: "delete" },
+      );
+    }
+    await this.deletePath(write.token);
+  }
+
+  /** {@inheritDoc WritableFileSystem.locationUri} The base directory's real path, as a `file://` URL. */
+  locationUri(): string {
+    let real = this.basepath;
+    try {
+      real = realpathSync(this.basepath);
+    } catch {
+      // Not created yet: its path is its identity.
+    }
+    const url = pathToFileURL(real).href;
+    return url.endsWith("/") ? url : `${url}/`;
+  }
+
   /** {@inheritDoc WritableFileSystem.listPaths} */
-  async *listPaths(prefix = ""): AsyncGenerator<StoredPathInfo> {
+  listPaths(prefix = ""): AsyncGenerator<StoredPathInfo> {
+    return this.#walk(prefix, "results");
+  }
+
+  async *#walk(prefix: string, kind: "results" | "temporary"): AsyncGenerator<StoredPathInfo> {
     if (prefix !== "") parseStorageKey(prefix.endsWith("/") ? prefix.slice(0, -1) : prefix, this.describe(), "list");
     const slash = prefix.lastIndexOf("/");
     const dirKey = slash < 0 ? "" : prefix.slice(0, slash);
@@ -268,7 +333,7 @@ export class LocalFileSystem extends Block implements WritableFileSystem {
       throw await this.#wrap(err, loc, "list");
     }
     try {
-      yield* listFiles(loc.dir, dirKey, prefix);
+      yield* listFiles(loc.dir, dirKey, prefix, kind);
     } catch (err) {
       throw await this.#wrap(err, loc, "list");
     }

@@ -4,10 +4,12 @@ import { Block } from "../block.js";
 import { SECRET_MASK, type SecretStr } from "../secret-str.js";
 import type { StorageOperation } from "../storage-error.js";
 import { parseStorageKey } from "../storage-key.js";
-import type { StoredPathInfo, WritableFileSystem } from "../writable-file-system.js";
+import type { PathReader, PathWriter, StoredPathInfo, UnfinishedWrite, WritableFileSystem } from "../writable-file-system.js";
 import { parseBucketPath, parseEndpointUrl, parsePartSize, parseSecret } from "./parse-options.js";
 import { connectS3, type S3Connection, uploadMultipart } from "./s3-connection.js";
-import { isS3NotFound, s3HttpStatus, toS3StorageError } from "./s3-error.js";
+import { isS3NotFound, s3ErrorName, s3HttpStatus, toS3StorageError } from "./s3-error.js";
+import { openS3Reader } from "./s3-path-reader.js";
+import { openS3Writer } from "./s3-path-writer.js";
 import { DEFAULT_UPLOAD_PART_SIZE, MIN_UPLOAD_PART_SIZE, type S3Options } from "./s3-options.js";
 
 const CONFIG_FIELDS = ["bucketPath", "awsAccessKeyId", "awsSecretAccessKey", "awsSessionToken", "endpointUrl", "region", "uploadPartSize"];
@@ -214,6 +216,39 @@ export class S3 extends Block implements WritableFileSystem {
     }
   }
 
+  /**
+   * Opens the object at `path` to read it in parts: one streamed GET for reads that go
+   * forward, a ranged GET (conditional on the object's ETag) for a read elsewhere.
+   * {@inheritDoc WritableFileSystem.openReader}
+   */
+  async openReader(path: string): Promise<PathReader> {
+    const objectKey = this.#objectKey(path, "read");
+    const wrap = (err: unknown): Error => this.#wrap(err, path, objectKey, "read");
+    try {
+      return await openS3Reader({ connection: await this.#connect(), bucket: this.bucket, objectKey }, wrap);
+    } catch (err) {
+      throw wrap(err);
+    }
+  }
+
+  /**
+   * Starts a streamed write of `path`: a multipart upload of {@link S3.uploadPartSize}
+   * parts, 4 in flight, parts written whole uploaded straight from the caller's bytes.
+   * Nothing is visible under the key until `commit()` completes the upload; `abort()` or
+   * a failure aborts it (its parts deleted). An object of one part is one PutObject.
+   * {@inheritDoc WritableFileSystem.openWriter}
+   */
+  async openWriter(path: string): Promise<PathWriter> {
+    const objectKey = this.#objectKey(path, "write");
+    const wrap = (err: unknown): Error => this.#wrap(err, path, objectKey, "write");
+    try {
+      const connection = await this.#connect();
+      return openS3Writer({ connection, bucket: this.bucket, objectKey, partSize: this.uploadPartSize, concurrency: UPLOAD_QUEUE_SIZE }, wrap);
+    } catch (err) {
+      throw wrap(err);
+    }
+  }
+
   /** {@inheritDoc WritableFileSystem.deletePath} */
   async deletePath(path: string): Promise<void> {
     const objectKey = this.#objectKey(path, "delete");
@@ -272,6 +307,85 @@ export class S3 extends Block implements WritableFileSystem {
       }
       token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
+  }
+
+  /** {@inheritDoc WritableFileSystem.readHead} One ranged `GetObject`. */
+  async readHead(path: string, maxBytes: number): Promise<Uint8Array> {
+    const objectKey = this.#objectKey(path, "read");
+    const length = Math.max(0, Math.trunc(maxBytes));
+    if (length === 0) return new Uint8Array(0);
+    try {
+      const { client, sdk } = await this.#connect();
+      const response = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: objectKey, Range: `bytes=0-${length - 1}` }));
+      if (response.Body === undefined) return new Uint8Array(0);
+      const bytes = await response.Body.transformToByteArray();
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, length));
+    } catch (err) {
+      // An empty object has no byte 0: "InvalidRange" (416).
+      if (s3HttpStatus(err) === 416 || s3ErrorName(err) === "InvalidRange") return new Uint8Array(0);
+      throw this.#wrap(err, path, objectKey, "read");
+    }
+  }
+
+  /**
+   * {@inheritDoc WritableFileSystem.listUnfinishedWrites}
+   * Here: the multipart uploads under the prefix that were started and neither completed nor
+   * aborted (a writer killed mid-upload); their parts cost storage until aborted.
+   */
+  async *listUnfinishedWrites(prefix = ""): AsyncGenerator<UnfinishedWrite> {
+    if (prefix !== "") parseStorageKey(prefix.endsWith("/") ? prefix.slice(0, -1) : prefix, this.describe(), "list");
+    const base = this.prefix === "" ? "" : `${this.prefix}/`;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      let page;
+      try {
+        const { client, sdk } = await this.#connect();
+        page = await client.send(
+          new sdk.ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: base + prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+        );
+      } catch (err) {
+        throw this.#wrap(err, prefix, base + prefix, "list");
+      }
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key === undefined || upload.UploadId === undefined || !upload.Key.startsWith(base)) continue;
+        yield {
+          path: upload.Key.slice(base.length),
+          size: 0,
+          modifiedAt: upload.Initiated ?? new Date(0),
+          token: JSON.stringify({ key: upload.Key, uploadId: upload.UploadId }),
+        };
+      }
+      if (page.IsTruncated !== true || (page.NextKeyMarker === undefined && page.NextUploadIdMarker === undefined)) return;
+      keyMarker = page.NextKeyMarker;
+      uploadIdMarker = page.NextUploadIdMarker;
+    }
+  }
+
+  /** {@inheritDoc WritableFileSystem.discardUnfinishedWrite} `AbortMultipartUpload`. */
+  async discardUnfinishedWrite(write: UnfinishedWrite): Promise<void> {
+    const { key, uploadId } = JSON.parse(write.token) as { key: string; uploadId: string };
+    try {
+      const { client, sdk } = await this.#connect();
+      await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+    } catch (err) {
+      if (s3ErrorName(err) === "NoSuchUpload" || s3HttpStatus(err) === 404) return;
+      throw this.#wrap(err, write.path, key, "delete");
+    }
+  }
+
+  /** {@inheritDoc WritableFileSystem.locationUri} `s3://<endpoint host, or aws>/<bucket>/<prefix>/`. */
+  locationUri(): string {
+    let endpoint = "aws";
+    if (this.endpointUrl !== undefined) {
+      try {
+        const url = new URL(this.endpointUrl);
+        endpoint = `${url.host}${url.pathname.replace(/\/+$/, "")}`;
+      } catch {
+        endpoint = this.endpointUrl;
+      }
+    }
+    return `s3://${endpoint}/${this.bucket}/${this.prefix === "" ? "" : `${this.prefix}/`}`;
   }
 
   /**

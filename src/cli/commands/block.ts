@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
 import "../../blocks/builtin-block-types.js";
@@ -7,16 +5,13 @@ import { blockDocumentInput, blockNotFoundError, type BlockLike } from "../../bl
 import { BlockError, BlockErrorCode } from "../../blocks/block-error.js";
 import { assertBlockName, formatBlockSlug, parseBlockSlug } from "../../blocks/block-name.js";
 import { blockTypes, requireBlockType, type BlockClass } from "../../blocks/block-registry.js";
-import { rotateSecretKey } from "../../blocks/secrets/rotate-secret-key.js";
-import { SecretKey } from "../../blocks/secrets/secret-key.js";
-import { SecretKeySource } from "../../blocks/secrets/secret-key-source.js";
 import { createOrchestrationClient } from "../../client/create-client.js";
-import { EmbeddedClient } from "../../client/embedded/embedded-client.js";
 import type { OrchestrationClient } from "../../client/orchestration-client.js";
 import type { BlockDocumentRecord } from "../../records/index.js";
-import { CairnError, isCairnError } from "../../errors/cairn-error.js";
+import { isCairnError } from "../../errors/cairn-error.js";
 import { ConfigurationError } from "../../errors/configuration-error.js";
 import { cliIO, cliSettings, colors, print, renderTable } from "../output.js";
+import { rotateKeyCommand } from "./block-rotate-key.js";
 
 
 /**
@@ -152,37 +147,7 @@ export function blockCommand(): Command {
       print(`Saved block ${formatBlockSlug(record)} with id ${record.id}.`);
     });
 
-  command
-    .command("rotate-key")
-    .description("Encrypt every saved block's secrets with a new secret key, and install it.")
-    .option("--new-key-file <PATH>", "read the new key (32 bytes, base64) from this file; default: a new random key")
-    .addHelpText(
-      "after",
-      "\nWith the key file ($CAIRN_HOME/secret.key) a new key is generated and installed; the old one is kept as\n" +
-        "secret.key.old. With CAIRN_SECRET_KEY, give --new-key-file, then set CAIRN_SECRET_KEY to that key.",
-    )
-    .action(async (options: { newKeyFile?: string }) => {
-      const settings = cliSettings();
-      const source = SecretKeySource.fromSettings(settings);
-      let newKey: SecretKey | undefined;
-      if (options.newKeyFile !== undefined) {
-        const file = resolve(cliIO().cwd, options.newKeyFile);
-        newKey = SecretKey.fromBase64(readFileSync(file, "utf8"), `The file ${file}`);
-      }
-      const result = await withClient(async (client) => {
-        if (!(client instanceof EmbeddedClient)) {
-          throw new CairnError("UNSUPPORTED", "`cairn block rotate-key` works on the embedded store only: run it where the store's database is.");
-        }
-        return rotateSecretKey({ source, reencrypt: (from, to) => client.reencryptBlockSecrets(from, to), ...(newKey === undefined ? {} : { newKey }) });
-      });
-      print(`Re-encrypted the secrets of ${result.documents} block(s): key ${result.oldFingerprint} -> ${result.newFingerprint}.`);
-      if (result.keyFile !== undefined) {
-        print(`The new key is in ${result.keyFile}; the old one was kept in ${result.backupFile ?? "?"}.`);
-        print("Delete the old key once no backup of the database made before now needs to be read.");
-      } else {
-        print("Now set CAIRN_SECRET_KEY to the new key in every process that uses this store.");
-      }
-    });
+  command.addCommand(rotateKeyCommand());
 
   return command;
 }

@@ -43,6 +43,7 @@ export function resultCommand(): Command {
           print(renderTable([
             ["Storage:", storage.describe()],
             ["Serializer:", JSON.stringify(blob.serializer)],
+            ["Layout:", blob.layout === "framed" ? `framed (${blob.byteLength} raw bytes after the head line)` : "document (one JSON object)"],
             ["Created:", blob.createdAt],
             ["Expires:", blob.expiration ?? "never"],
             ["Written by:", `Cairn ${blob.cairnVersion}`],

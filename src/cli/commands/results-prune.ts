@@ -3,6 +3,7 @@ import type { ResultReferenceCursor, ResultReferenceRecord } from "../../records
 import { Engine } from "../../engine/engine.js";
 import { ConfigurationError } from "../../errors/configuration-error.js";
 import { cliIO, cliSettings, print, useColor } from "../output.js";
+import { pruneOrphans } from "./results-prune-orphans.js";
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 
@@ -23,6 +24,7 @@ export function parseDuration(text: string): number {
 }
 
 interface PruneOptions {
+  orphans?: boolean;
   expired?: boolean;
   olderThan?: number;
   dryRun?: boolean;
@@ -47,11 +49,29 @@ export function resultsCommand(): Command {
         "and their references in the metadata store, together. Runs that held them then report the result as no longer available.",
     )
     .option("--expired", "results whose expiration (cacheExpirationSeconds) has passed")
-    .option("--older-than <DURATION>", "results recorded longer ago than this, e.g. 30d, 12h, 90m", parseDuration)
+    .option(
+      "--orphans",
+      "instead: per storage, result blobs that no reference points to and writes that never finished (leftovers of killed " +
+        "processes), older than --older-than (default 1h)",
+    )
+    .option(
+      "--older-than <DURATION>",
+      "results recorded longer ago than this, e.g. 30d, 12h, 90m (with --orphans: blobs last modified longer ago; default 1h)",
+      parseDuration,
+    )
     .option("--dry-run", "list what would be deleted, delete nothing")
     .action(async (options: PruneOptions) => {
+      if (options.orphans === true) {
+        if (options.expired === true) {
+          throw new ConfigurationError(
+            "--orphans and --expired select different things: run `cairn results prune --expired` and " +
+              "`cairn results prune --orphans` one after the other.",
+          );
+        }
+        return pruneOrphans({ ...(options.olderThan === undefined ? {} : { olderThan: options.olderThan }), dryRun: options.dryRun === true });
+      }
       if (options.expired !== true && options.olderThan === undefined) {
-        throw new ConfigurationError("Say which results to prune: --expired, --older-than DURATION, or both.");
+        throw new ConfigurationError("Say which results to prune: --expired, --older-than DURATION, or both; or --orphans.");
       }
       const now = Date.now();
       const olderThan = options.olderThan === undefined ? undefined : now - options.olderThan;

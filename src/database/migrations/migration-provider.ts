@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import { initialSchema } from "./001-initial-schema.js";
 import { blocksSchema } from "./002-blocks.js";
 import { writeBatchesSchema } from "./003-write-batches.js";
+import { uiIndexesSchema } from "./005-ui-indexes.js";
 
 /**
  * Every migration of the metadata store, by name. Kysely's `Migrator` runs them in
@@ -12,6 +13,7 @@ export const CAIRN_MIGRATIONS: Readonly<Record<string, Migration>> = Object.free
   "001-initial-schema": initialSchema,
   "002-blocks": blocksSchema,
   "003-write-batches": writeBatchesSchema,
+  "005-ui-indexes": uiIndexesSchema,
 });
 
 /**

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { FlowRunQuery, TaskRunQuery } from "../../records/index.js";
 import type { CairnDatabase } from "../schema.js";
 import { idStartsWith } from "./id-prefix.js";
@@ -13,6 +13,19 @@ export function selectFlowRuns(db: Kysely<CairnDatabase>, query: FlowRunQuery = 
   if (query.stateTypes !== undefined) {
     if (query.stateTypes.length === 0) return q.where((eb) => eb.lit(false));
     q = q.where("state_type", "in", query.stateTypes);
+  }
+  if (query.tag !== undefined) {
+    // `tags` is JSON array text: the tag, JSON-quoted, is one of its elements when it occurs in it.
+    // replace() is case-sensitive and needs no escaping, on SQLite and PostgreSQL alike (LIKE is neither).
+    // Not indexed: a tag few runs have scans the runs newest first until the page is full (docs/ui.md).
+    const needle = JSON.stringify(query.tag);
+    q = q.where(sql<boolean>`replace(${sql.ref("tags")}, ${needle}, '') <> ${sql.ref("tags")}`);
+  }
+  if (query.createdAfter !== undefined) q = q.where("created", ">=", query.createdAfter);
+  if (query.createdBefore !== undefined) q = q.where("created", "<", query.createdBefore);
+  if (query.after !== undefined) {
+    const { created, seq } = query.after;
+    q = q.where((eb) => eb(eb.refTuple("created", "seq"), "<", eb.tuple(created, seq)));
   }
   q = q.orderBy("created", "desc").orderBy("seq", "desc");
   return page(q, query.limit, query.offset);
@@ -41,6 +54,16 @@ export function selectCachedTaskRuns(db: Kysely<CairnDatabase>, cacheKey: string
     .orderBy("state_timestamp", "desc")
     .orderBy("seq", "desc")
     .limit(limit);
+}
+
+/** The names of the flows that have runs, in alphabetical order (walks the flow-name index). */
+export function selectFlowNames(db: Kysely<CairnDatabase>, limit: number) {
+  return db.selectFrom("flow_run").select("flow_name").distinct().orderBy("flow_name").limit(limit);
+}
+
+/** The keyset position of a flow run in the listing (`FlowRunQuery.after`). */
+export function selectFlowRunPosition(db: Kysely<CairnDatabase>, id: string) {
+  return db.selectFrom("flow_run").select(["created", "seq"]).where("id", "=", id);
 }
 
 /**

@@ -16,6 +16,8 @@ import { selectLogs, selectStates } from "../queries/history-queries.js";
 import { selectUnfinishedFlowRuns, selectUnfinishedTaskRuns } from "../queries/orphan-queries.js";
 import {
   selectCachedTaskRuns,
+  selectFlowNames,
+  selectFlowRunPosition,
   selectFlowRuns,
   selectRunRowsByIdOrPrefix,
   selectTaskRuns,
@@ -26,6 +28,9 @@ import { logFromRow } from "../rows/log-row.js";
 import { stateFromRow } from "../rows/state-row.js";
 import { taskRunFromRow } from "../rows/task-run-row.js";
 import type { CairnDatabase } from "../schema.js";
+import { readCacheReport, readCachedTasks, type CacheReport, type CachedTaskSummary } from "../views/cache-report.js";
+import { readFlowRunTimeline, type FlowRunTimeline } from "../views/flow-run-timeline.js";
+import { readTaskRunDetails, type TaskRunDetails } from "../views/task-run-details.js";
 import type { MetadataWriter, WriteBatchOptions } from "./metadata-writer.js";
 import type { RunCrash, UnfinishedRun } from "./unfinished-run.js";
 import { coalesceRuns, type WriteBatch } from "./write-batch.js";
@@ -102,6 +107,40 @@ export class MetadataService {
   /** Flow runs, newest first. */
   async readFlowRuns(query: FlowRunQuery = {}): Promise<FlowRunRecord[]> {
     return (await selectFlowRuns(this.db, query).execute()).map(flowRunFromRow);
+  }
+
+  /**
+   * The keyset position of a flow run in the listing (for `FlowRunQuery.after`), or
+   * undefined when no flow run has this id.
+   */
+  async readFlowRunPosition(id: string): Promise<{ created: string; seq: number } | undefined> {
+    const row = await selectFlowRunPosition(this.db, id).executeTakeFirst();
+    return row === undefined ? undefined : { created: row.created, seq: Number(row.seq) };
+  }
+
+  /** The names of the flows that have runs, alphabetically (at most `limit`). */
+  async readFlowNames(limit = 1000): Promise<string[]> {
+    return (await selectFlowNames(this.db, limit).execute()).map((r) => r.flow_name);
+  }
+
+  /** The task-run timeline of a flow run: its task runs with their attempts and subflow runs. */
+  async readFlowRunTimeline(flowRunId: string): Promise<FlowRunTimeline> {
+    return readFlowRunTimeline(this.db, flowRunId);
+  }
+
+  /** A task run with its attempts, inputs, cache outcome, result reference and subflow run. */
+  async readTaskRunDetails(taskRun: TaskRunRecord): Promise<TaskRunDetails> {
+    return readTaskRunDetails(this.db, this.blocks, taskRun);
+  }
+
+  /** The tasks that have cache entries, the most recently written first. */
+  async readCachedTasks(): Promise<CachedTaskSummary[]> {
+    return readCachedTasks(this.db);
+  }
+
+  /** The cache entries, hits and misses of one task (by task key), newest first. */
+  async readCacheReport(taskKey: string, now: string = new Date().toISOString()): Promise<CacheReport> {
+    return readCacheReport(this.db, taskKey, now);
   }
 
   /**

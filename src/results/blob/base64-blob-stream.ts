@@ -32,7 +32,8 @@ export interface StreamPartOptions {
  * megabytes at a time: each part is encoded, hashed and handed to the storage while the
  * next is encoded, and the head — which holds the hash — is written last, at offset 0.
  * The bytes written are exactly those of `encodeBase64ResultBlob(input)`, without ever
- * holding the whole file in memory. The caller commits or aborts the writer.
+ * holding the whole file in memory. The caller commits or aborts the writer. Resolves to
+ * the blob's integrity hash.
  *
  * @example
  * ```ts
@@ -41,7 +42,7 @@ export interface StreamPartOptions {
  * catch (err) { await writer.abort(); throw err; }
  * ```
  */
-export async function writeBase64ResultBlob(writer: PathWriter, input: Base64BlobInput, options: StreamPartOptions = {}): Promise<void> {
+export async function writeBase64ResultBlob(writer: PathWriter, input: Base64BlobInput, options: StreamPartOptions = {}): Promise<string> {
   const head = base64BlobHead(input);
   const hash = hashHead(head.fields);
   const chunk = Math.max(3, Math.floor((options.chunkBytes ?? STREAM_CHUNK_BYTES) / 3) * 3);
@@ -68,8 +69,10 @@ export async function writeBase64ResultBlob(writer: PathWriter, input: Base64Blo
   }
   await writer.write(BLOB_TAIL, position);
   const prefix = Buffer.from(head.prefix, "utf8");
-  prefix.write(`sha256-${hash.digest("base64")}`, head.integrityAt, "latin1");
+  const integrity = `sha256-${hash.digest("base64")}`;
+  prefix.write(integrity, head.integrityAt, "latin1");
   await writer.write(prefix, 0);
+  return integrity;
 }
 
 /**
@@ -147,7 +150,7 @@ function findHead(
 }
 
 /** Fills `into` from `position`; a file that ends first is refused as truncated. */
-async function readExactly(reader: PathReader, into: Buffer, position: number, source: ResultBlobSource): Promise<Buffer> {
+export async function readExactly(reader: PathReader, into: Buffer, position: number, source: ResultBlobSource): Promise<Buffer> {
   let done = 0;
   while (done < into.length) {
     const n = await reader.read(into, done, into.length - done, position + done);

@@ -110,6 +110,11 @@ export function base64BlobHead(input: Base64BlobInput): Base64BlobHead {
  * ```
  */
 export function encodeBase64ResultBlob(input: Base64BlobInput): Uint8Array {
+  return encodeBase64Blob(input).bytes;
+}
+
+/** {@link encodeBase64ResultBlob}, with the integrity hash it wrote into the head. */
+export function encodeBase64Blob(input: Base64BlobInput): { bytes: Uint8Array; integrity: string } {
   const head = base64BlobHead(input);
   const input8 = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
   const dataLength = Math.ceil(input8.length / 3) * 4;
@@ -119,7 +124,7 @@ export function encodeBase64ResultBlob(input: Base64BlobInput): Uint8Array {
   BLOB_TAIL.copy(out, at);
   const integrity = `sha256-${hashHead(head.fields).update(out.subarray(head.prefixBytes, head.prefixBytes + dataLength)).digest("base64")}`;
   out.write(integrity, head.integrityAt, "latin1");
-  return out;
+  return { bytes: out, integrity };
 }
 
 /** A blob read by {@link decodeBase64ResultBlob}: its fields, and its data decoded to bytes. */

@@ -28,4 +28,8 @@ export interface PersistedResultBlob {
   readonly integrity: string;
   /** What `serializer.dumps(value)` returned: text for JSON, base64 for binary formats. */
   readonly data: string;
+  /** `"framed"` for a blob stored framed (a JSON head line, then the raw bytes of `data`); absent for one JSON document. */
+  readonly layout?: "framed";
+  /** For a framed blob: how many raw bytes follow its head line. */
+  readonly byteLength?: number;
 }

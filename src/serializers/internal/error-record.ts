@@ -16,15 +16,15 @@ export interface ErrorRecord {
 }
 
 /** The built-in error classes a reader may rebuild; any other name becomes an `Error` with that name. */
-const BUILT_IN_ERRORS: Readonly<Record<string, ErrorConstructor>> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
+const BUILT_IN_ERRORS: ReadonlyMap<string, ErrorConstructor> = new Map<string, ErrorConstructor>([
+  ["Error", Error],
+  ["TypeError", TypeError],
+  ["RangeError", RangeError],
+  ["SyntaxError", SyntaxError],
+  ["ReferenceError", ReferenceError],
+  ["EvalError", EvalError],
+  ["URIError", URIError],
+]);
 
 const OWN_KEYS_IN_RECORD = new Set(["name", "message", "stack", "cause"]);
 
@@ -56,7 +56,8 @@ export function fromErrorRecord(record: ErrorRecord): Error {
   if (name === "AggregateError") {
     error = new AggregateError(record.errors ?? [], message, options);
   } else {
-    const Ctor = BUILT_IN_ERRORS[name] ?? Error;
+    // A Map, not an object: a name such as "constructor" or "__proto__" must not find Object's own members.
+    const Ctor = BUILT_IN_ERRORS.get(name) ?? Error;
     error = new Ctor(message, options);
     if (error.name !== name) hidden(error, "name", name);
   }

@@ -33,12 +33,17 @@ export class JsonDecodeFailure extends Error {
   /** `value.items[2].price`. */
   path(): string {
     let path = ROOT_PATH;
-    for (const segment of this.segments) {
-      path = typeof segment === "number" ? indexPath(path, segment) : propertyPath(path, segment);
+    const shown = this.segments.length > 24 ? [...this.segments.slice(0, 12), undefined, ...this.segments.slice(-8)] : this.segments;
+    for (const segment of shown) {
+      if (segment === undefined) path += `...(${this.segments.length - 20} levels)...`;
+      else path = typeof segment === "number" ? indexPath(path, segment) : propertyPath(path, segment);
     }
     return path;
   }
 }
+
+/** Arrays and objects nested deeper than this are refused (the decoder recurses). */
+const MAX_DEPTH = 2000;
 
 const SPECIAL_NUMBERS: Readonly<Record<string, number>> = {
   NaN: Number.NaN,
@@ -54,13 +59,24 @@ const SPECIAL_NUMBERS: Readonly<Record<string, number>> = {
  */
 export function decodeJson(root: unknown, options: JsonDecodeOptions): unknown {
   const { decoder, classes } = options;
+  let depth = 0;
 
   const decode = (node: unknown): unknown => {
     if (typeof node !== "object" || node === null) return node;
-    if (Array.isArray(node)) return decodeArray(node);
-    const record = node as Record<string, unknown>;
-    if (Object.hasOwn(record, JSON_TAG_KEY)) return decodeTagged(record);
-    return decodeProperties(record);
+    if (++depth > MAX_DEPTH) {
+      throw new JsonDecodeFailure(
+        `the data is nested deeper than ${MAX_DEPTH} levels`,
+        "Such data is refused rather than overflow the stack; store deeply nested structures in another shape.",
+      );
+    }
+    try {
+      if (Array.isArray(node)) return decodeArray(node);
+      const record = node as Record<string, unknown>;
+      if (Object.hasOwn(record, JSON_TAG_KEY)) return decodeTagged(record);
+      return decodeProperties(record);
+    } finally {
+      depth--;
+    }
   };
 
   const decodeArray = (array: unknown[]): unknown[] => {

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp, RouteDeps } from "../api-app.js";
 import { notFound } from "../api-errors.js";
-import { ERROR_RESPONSES, ErrorSchema, json } from "../schemas/common-schemas.js";
+import { ERROR_RESPONSES, ErrorSchema, TimestampSchema, json, queryInt } from "../schemas/common-schemas.js";
 import { DEFAULT_PAGE_SIZE, pageOf, pageQuery, toPage } from "../schemas/page-schemas.js";
 import { FlowRunSchema } from "../schemas/run-schemas.js";
 import { StateTypesQuery } from "../schemas/state-types-query.js";
@@ -15,10 +15,23 @@ const listFlowRuns = createRoute({
     query: z.object({
       flowName: z.string().optional().openapi({ param: { name: "flowName", in: "query" } }),
       stateTypes: StateTypesQuery,
+      tag: z.string().min(1).max(500).optional().openapi({ param: { name: "tag", in: "query" }, description: "Only runs with this tag (exact, case-sensitive)." }),
+      createdAfter: TimestampSchema.optional().openapi({ param: { name: "createdAfter", in: "query" }, description: "Only runs created at or after this time." }),
+      createdBefore: TimestampSchema.optional().openapi({ param: { name: "createdBefore", in: "query" }, description: "Only runs created before this time." }),
+      after: z.string().min(1).max(200).optional().openapi({
+        param: { name: "after", in: "query" },
+        description:
+          "Keyset paging: only runs listed after the flow run with this id (the last one of the previous page). " +
+          "As fast on the thousandth page as on the first; offset then counts from there.",
+      }),
       ...pageQuery,
     }),
   },
-  responses: { 200: json(pageOf(FlowRunSchema, "FlowRunPage"), "A page of flow runs."), ...ERROR_RESPONSES },
+  responses: {
+    200: json(pageOf(FlowRunSchema, "FlowRunPage"), "A page of flow runs."),
+    404: json(ErrorSchema, "No flow run has the id given as after= (FLOW_RUN_NOT_FOUND)."),
+    ...ERROR_RESPONSES,
+  },
 });
 
 const readFlowRun = createRoute({
@@ -35,24 +48,49 @@ const readFlowRun = createRoute({
   },
 });
 
+const listFlowNames = createRoute({
+  method: "get",
+  path: "/flow-names",
+  tags: ["flow runs"],
+  summary: "The names of the flows that have runs, alphabetically",
+  request: { query: z.object({ limit: queryInt("limit", 10_000).openapi({ description: "At most this many (default 1000)." }) }) },
+  responses: { 200: json(z.object({ items: z.array(z.string()) }).openapi("FlowNames"), "Flow names."), ...ERROR_RESPONSES },
+});
+
 /**
  * Registers the flow run routes.
  *
  * @example
  * ```ts
- * flowRunRoutes(api, { service }); // GET /flow-runs, GET /flow-runs/{id}
+ * flowRunRoutes(api, { service }); // GET /flow-runs, GET /flow-runs/{id}, GET /flow-names
  * ```
  */
 export function flowRunRoutes(app: ApiApp, { service }: RouteDeps): void {
   app.openapi(listFlowRuns, async (c) => {
-    const { flowName, stateTypes, limit = DEFAULT_PAGE_SIZE, offset = 0 } = c.req.valid("query");
+    const { flowName, stateTypes, tag, createdAfter, createdBefore, after, limit = DEFAULT_PAGE_SIZE, offset = 0 } = c.req.valid("query");
+    let position: { created: string; seq: number } | undefined;
+    if (after !== undefined) {
+      position = await service.readFlowRunPosition(after);
+      if (position === undefined) {
+        throw notFound("FLOW_RUN_NOT_FOUND", `No flow run has the id "${after}" (given as after=): pass the id of the last run of the previous page.`, { flowRunId: after });
+      }
+    }
     const runs = await service.readFlowRuns({
       ...(flowName === undefined ? {} : { flowName }),
       ...(stateTypes === undefined ? {} : { stateTypes }),
+      ...(tag === undefined ? {} : { tag }),
+      ...(createdAfter === undefined ? {} : { createdAfter }),
+      ...(createdBefore === undefined ? {} : { createdBefore }),
+      ...(position === undefined ? {} : { after: position }),
       limit: limit + 1,
       offset,
     });
     return c.json(toPage(runs, limit, offset), 200);
+  });
+
+  app.openapi(listFlowNames, async (c) => {
+    const { limit = 1000 } = c.req.valid("query");
+    return c.json({ items: await service.readFlowNames(limit) }, 200);
   });
 
   app.openapi(readFlowRun, async (c) => {
