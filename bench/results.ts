@@ -5,7 +5,7 @@
 //     back, against raw serialize + write / read + deserialize; peak memory of each.
 //  3. 10,000 cache hits.
 // Run: npm run bench (or: node --expose-gc --import tsx bench/results.ts [small|large|cache])
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -119,9 +119,9 @@ synchronously by \`LocalFileSystem\`: on these disks the thread pool's round tri
 }
 
 /** Runs one large-payload case in a fresh process and returns its figures (so peak RSS is its own). */
-function largeCase(which: string): { ms: number; rssMb: number; baseMb: number; payloadMb: number } {
+function largeCase(which: string): { ms: number; rssMb: number; baseMb: number; payloadMb: number; storedMb: number } {
   const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "bench/results.ts", "large-case", which], { encoding: "utf8" });
-  return JSON.parse(out.trim().split("\n").at(-1)!) as { ms: number; rssMb: number; baseMb: number; payloadMb: number };
+  return JSON.parse(out.trim().split("\n").at(-1)!) as { ms: number; rssMb: number; baseMb: number; payloadMb: number; storedMb: number };
 }
 
 async function largeCaseMain(which: string): Promise<void> {
@@ -131,6 +131,7 @@ async function largeCaseMain(which: string): Promise<void> {
   let payload = largePayload(50);
   const big = task({ persistResult: true, resultStorage: storage, name: "big", cacheResultInMemory: false }, () => payload);
   let key = "";
+  let written = "";
   const prepare = async (): Promise<void> => {
     if (which === "cairn-read") key = ((await engine.run(() => big.returnState())).data as PersistedResult).storageKey;
     if (which === "raw-read") await writeFile(join(dir, "raw.bin"), pack(payload));
@@ -142,7 +143,7 @@ async function largeCaseMain(which: string): Promise<void> {
       await rename(join(dir, ".raw.tmp"), join(dir, "raw.bin"));
     } else if (which === "cairn-write") {
       // returnState: the write alone (awaiting big() would also read the value back, as cacheResultInMemory is false).
-      await engine.run(() => big.returnState());
+      written = ((await engine.run(() => big.returnState())).data as PersistedResult).storageKey;
     } else if (which === "raw-read") {
       unpack(await readFile(join(dir, "raw.bin")));
     } else if (which === "cairn-read") {
@@ -161,15 +162,17 @@ async function largeCaseMain(which: string): Promise<void> {
   await measure();
   const ms = performance.now() - start;
   const rssMb = (process.resourceUsage().maxRSS * 1024) / 1e6;
+  // What the result takes in storage (the Cairn write's one file), against its msgpack size.
+  const storedMb = which === "cairn-write" ? statSync(join(dir, written)).size / 1e6 : 0;
   await cleanup();
   rmSync(dir, { recursive: true, force: true });
-  console.log(JSON.stringify({ ms, rssMb, baseMb, payloadMb }));
+  console.log(JSON.stringify({ ms, rssMb, baseMb, payloadMb, storedMb }));
 }
 
 function largeBench(): string {
   const rows: string[] = [];
   const cases = ["raw-write", "cairn-write", "raw-read", "cairn-read"] as const;
-  const best: Record<string, { ms: number; rssMb: number; baseMb: number; payloadMb: number }> = {};
+  const best: Record<string, { ms: number; rssMb: number; baseMb: number; payloadMb: number; storedMb: number }> = {};
   for (let r = 0; r < 3; r++) {
     for (const c of cases) {
       const fig = largeCase(c);
@@ -193,8 +196,10 @@ function largeBench(): string {
 |---|---:|---:|---:|---:|
 ${rows.join("\n")}
 
-Goals: ≥ 0.8× of the raw rates; peak memory under 3× the payload. Each case runs in its own process
-(best of 3), so its peak RSS is its own.
+Storage: the Cairn blob (framed: a JSON head line, then the msgpack bytes) is ${best["cairn-write"]!.storedMb.toFixed(2)} MB, ${(best["cairn-write"]!.storedMb / payloadMb).toFixed(4)}× its msgpack size.
+
+Goals (issue 13): write ≥ 0.8× and read ≥ 0.9× of the raw rates; peak memory ≤ 1.5× the payload; storage ≤ 1.01× the
+msgpack size. Each case runs in its own process (best of 3), so its peak RSS is its own.
 `;
 }
 
