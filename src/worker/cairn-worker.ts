@@ -72,6 +72,7 @@ export class CairnWorker {
   readonly #heartbeat: NodeJS.Timeout;
   #stopping: Promise<{ drained: boolean }> | undefined;
   #lastBeat = 0;
+  #pendingBeat: NodeJS.Timeout | undefined;
 
   private constructor(parts: {
     queue: [string, WorkerOptionSource];
@@ -111,8 +112,7 @@ export class CairnWorker {
         } finally {
           this.#running--;
           this.#finished++;
-          // Listings follow along, at most once a second.
-          if (Date.now() - this.#lastBeat > 1000) void this.#beat();
+          this.#beatSoon();
         }
       },
       {
@@ -188,8 +188,9 @@ export class CairnWorker {
 
   /**
    * Stops taking jobs and waits up to `graceSeconds` for the running ones. Runs still going
-   * then are recorded CRASHED (BullMQ gives their jobs to another worker, which retries
-   * them if retries remain). Resolves to whether every running job finished.
+   * then are recorded CRASHED (BullMQ gives their jobs to another worker once their locks
+   * expire, which retries them if retries remain); the process should then end, since their
+   * code is still running. Resolves to whether every running job finished.
    */
   stop(graceSeconds: number): Promise<{ drained: boolean }> {
     this.#stopping ??= this.#stop(graceSeconds);
@@ -198,6 +199,7 @@ export class CairnWorker {
 
   async #stop(graceSeconds: number): Promise<{ drained: boolean }> {
     clearInterval(this.#heartbeat);
+    clearTimeout(this.#pendingBeat);
     let timer: NodeJS.Timeout | undefined;
     const closing = this.#worker.close();
     const drained = await Promise.race([
@@ -206,15 +208,28 @@ export class CairnWorker {
     ]);
     clearTimeout(timer);
     if (!drained) {
+      // The jobs stay active in Redis until their lock expires; then another worker takes them
+      // over (the process ends: see `cairn worker start`). Their runs are recorded CRASHED now.
       this.engine.crashActiveRuns(
         `The worker on ${this.host} (pid ${process.pid}) was stopped and its grace period of ${graceSeconds} s passed before the run finished.`,
       );
-      await this.#worker.close(true).catch(() => undefined);
+      closing.catch(() => undefined);
     }
     await this.#registry.remove(this.id).catch(() => undefined);
     this.#client.disconnect();
     await this.engine.close();
     return { drained };
+  }
+
+  /** Listings follow the counts, with at most one heartbeat a second. */
+  #beatSoon(): void {
+    if (this.#pendingBeat !== undefined || this.#stopping !== undefined) return;
+    const wait = Math.max(0, this.#lastBeat + 1000 - Date.now());
+    this.#pendingBeat = setTimeout(() => {
+      this.#pendingBeat = undefined;
+      void this.#beat();
+    }, wait);
+    this.#pendingBeat.unref();
   }
 
   async #beat(): Promise<void> {

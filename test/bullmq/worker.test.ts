@@ -9,7 +9,7 @@ import { BullMQTaskRunner } from "../../src/bullmq.js";
 import { runCli } from "../../src/cli/main.js";
 import { flow, LocalFileSystem, PersistedResultBlob, resolveSerializer, RunTimeoutError, task } from "../../src/index.js";
 import { createTestEngine, type TestEngine } from "../../src/testing/index.js";
-import { flaky, nap, persistedSquare, tooSlow } from "./fixtures/tasks.js";
+import { flaky, hangOnce, nap, persistedSquare, tooSlow } from "./fixtures/tasks.js";
 import { cleanRedis, eventually, REDIS_URL, startWorker, uniqueQueue, type WorkerProcess } from "./support/worker-process.js";
 
 const MODULE = "test/bullmq/fixtures/tasks.ts";
@@ -121,7 +121,10 @@ describe("cairn worker ls and SIGTERM", () => {
       (JSON.parse((await ls("--json", "--queue", queue)).stdout) as { pid: number; finished: number; running: number; concurrency: number }[]).find(
         (w) => w.pid === worker.pid,
       );
-    await eventually(async () => ((await listed())?.finished ?? 0) >= 2, 10_000, "the finished count in the listing");
+    await eventually(async () => {
+      const me = await listed();
+      return me !== undefined && me.finished >= 2 && me.running === 0;
+    }, 10_000, "the finished count in the listing");
     const run = await ls();
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split("\n");
@@ -152,5 +155,34 @@ describe("cairn worker ls and SIGTERM", () => {
     const next = await startWorker({ env: t.env, modules: [MODULE], queue, prefix });
     others.push(next);
     assert.deepEqual(await done, [1500, 10]);
+    assert.equal(await next.stop(), 0);
+  });
+
+  it("past its grace period, a stopping worker records its running run CRASHED and exits 1; another worker retries it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-grace-"));
+    try {
+      const env = { ...t.env, CAIRN_WORKER_SHUTDOWN_GRACE_SECONDS: "0.5", CAIRN_WORKER_LOCK_SECONDS: "1" };
+      const slow = await startWorker({ env, modules: [MODULE], queue, prefix });
+      others.push(slow);
+      const file = join(dir, "marker");
+      const f = flow({ name: "past-grace", taskRunner: runner }, async () => hangOnce.submit(file).result());
+      const done = t.engine.run(() => f());
+      await eventually(() => existsSync(file), 20_000, "the task started");
+      assert.equal(await slow.stop(), 1);
+      assert.match(slow.output(), /The worker stopped with jobs still running after the grace period of 0\.5 s: their runs were recorded CRASHED/);
+      const client = await t.engine.client();
+      const [run] = await client.readTaskRuns({ flowRunId: (await client.readFlowRuns({ flowName: "past-grace" }))[0]!.id });
+      const crashed = (await client.readStates(run!.id)).find((s) => s.type === "CRASHED");
+      assert.match(crashed?.message ?? "", /was stopped and its grace period of 0\.5 s passed before the run finished/);
+
+      const next = await startWorker({ env, modules: [MODULE], queue, prefix });
+      others.push(next);
+      assert.equal(await done, `done by ${next.pid}`, `slow ${slow.pid}, next ${next.pid}, all ${[worker, ...others].map((w) => w.pid).join(",")}\n${slow.output()}\n${next.output()}`);
+      const states = await client.readStates(run!.id);
+      assert.equal(states.filter((s) => s.type === "CRASHED").length, 1, "the lost attempt is recorded once");
+      assert.equal(states.at(-1)?.type, "COMPLETED");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

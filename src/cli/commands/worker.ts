@@ -90,6 +90,9 @@ export function workerCommand(options: WorkerCommandOptions = {}): Command {
       });
       print(`Received ${signal}: taking no new jobs; ${running.running} running job(s) get up to ${grace} s to finish.`);
       const { drained } = await running.stop(grace);
+      // Timers left by task code (a run still sleeping past the grace period) must not keep
+      // the process alive: whatever is left ends a moment after the worker has stopped.
+      setTimeout(() => process.exit(drained ? 0 : 1), 1000).unref();
       if (!drained) {
         throw new DistributedError(
           DistributedErrorCode.NotDrained,
