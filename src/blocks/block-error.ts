@@ -15,6 +15,8 @@ export const BlockErrorCode = {
   AlreadyExists: "BLOCK_ALREADY_EXISTS",
   /** A block name or slug is malformed. */
   InvalidName: "BLOCK_INVALID_NAME",
+  /** The name starts with `anonymous-`, kept for the documents Cairn saves anonymously. */
+  ReservedName: "BLOCK_NAME_RESERVED",
   /** No block class is registered under that type slug. */
   UnknownType: "BLOCK_UNKNOWN_TYPE",
   /** A saved document does not hold valid fields for its block type. */

@@ -28,7 +28,8 @@ function suggestion(name: string): string {
 /**
  * Checks a block name given to `save`.
  *
- * @throws {BlockError} `BLOCK_INVALID_NAME`, saying what is wrong and suggesting a valid name.
+ * @throws {BlockError} `BLOCK_INVALID_NAME`, saying what is wrong and suggesting a valid name;
+ *   `BLOCK_NAME_RESERVED` for a name starting with `anonymous-` (unless `allowAnonymous`).
  *
  * @example
  * ```ts
@@ -50,7 +51,7 @@ export function assertBlockName(name: unknown, options: { allowAnonymous?: boole
   }
   if (options.allowAnonymous !== true && name.startsWith(ANONYMOUS_NAME_PREFIX)) {
     throw new BlockError(
-      BlockErrorCode.InvalidName,
+      BlockErrorCode.ReservedName,
       `Invalid block name ${JSON.stringify(name)}: names starting with "${ANONYMOUS_NAME_PREFIX}" are kept for ` +
         "blocks Cairn saves anonymously. Choose another name.",
       { context: { name } },

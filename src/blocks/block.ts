@@ -74,7 +74,7 @@ export abstract class Block {
    * document id. Secret fields are encrypted at rest. A taken name is refused unless
    * `overwrite: true` is given.
    *
-   * @throws {BlockError} `BLOCK_INVALID_NAME`, `BLOCK_ALREADY_EXISTS`.
+   * @throws {BlockError} `BLOCK_INVALID_NAME`, `BLOCK_NAME_RESERVED` (a name starting with `anonymous-`), `BLOCK_ALREADY_EXISTS`.
    *
    * @example
    * ```ts

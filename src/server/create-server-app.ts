@@ -23,7 +23,8 @@ import { defaultUiAssetsDir, UiAssets } from "./ui/ui-assets.js";
 import { uiRoutes } from "./ui/ui-routes.js";
 import { json } from "./api/schemas/common-schemas.js";
 import { apiKeyAuth } from "./middleware/api-key-auth.js";
-import { apiErrorHandler, apiNotFound } from "./middleware/error-handler.js";
+import { apiErrorHandler } from "./middleware/error-handler.js";
+import { methodNotAllowed } from "./middleware/method-not-allowed.js";
 import { secretAccess } from "./middleware/secret-access.js";
 
 /** The default {@link ServerAppOptions.maxBodyBytes}: 16 MiB. */
@@ -76,6 +77,7 @@ const health = createRoute({
   path: "/health",
   tags: ["server"],
   summary: "Liveness: 200 while the server runs (no API key needed)",
+  security: [],
   responses: { 200: json(HealthSchema, "The server is up.") },
 });
 
@@ -152,7 +154,7 @@ export function createServerApp(options: ServerAppOptions): OpenAPIHono {
   app.use("/api/*", secretAccess({ keyRequired: options.apiKey !== undefined }));
   app.route("/api", api);
   if (options.uiAssetsDir !== false) uiRoutes(app, new UiAssets(options.uiAssetsDir ?? defaultUiAssetsDir()));
-  app.notFound(apiNotFound);
+  app.notFound(methodNotAllowed(api, "/api"));
   app.onError(apiErrorHandler(log));
   // Errors thrown inside the API's routes reach the API app's handler first.
   api.onError(apiErrorHandler(log));

@@ -8,8 +8,12 @@ import { findOrphans } from "../client/orphans/find-orphans.js";
 import type { MetadataService } from "../database/service/metadata-service.js";
 import { openMetadataService } from "../database/service/open-metadata-service.js";
 import type { Settings } from "../settings/index.js";
+import { answerClientError } from "./client-error.js";
 import { createServerApp } from "./create-server-app.js";
 import { previewPolicy } from "./preview/preview-policy.js";
+
+/** The most bytes of request line and headers the server reads (Node's default is 16 KiB). */
+export const MAX_HEADER_BYTES = 64 * 1024;
 
 /** How long applied write-batch ids are kept (a client retries a batch for minutes, not days). */
 const BATCH_ID_RETENTION_MS = 7 * 24 * 3600_000;
@@ -99,13 +103,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   const listener = getRequestListener(app.fetch);
   let shuttingDown = false;
-  const httpServer = createServer((request, response) => {
+  // Query values may be up to a few thousand characters (task keys: 2,000), percent-encoded UTF-8 up to
+  // 12 bytes each: Node's default 16 KiB of request line and headers is too little.
+  const httpServer = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
     // While shutting down, answer and close: a keep-alive client must not go on sending
     // requests on its open connection (it reconnects to the next server instead).
     if (shuttingDown) response.setHeader("connection", "close");
     void listener(request, response);
   });
   httpServer.keepAliveTimeout = 65_000;
+  httpServer.on("clientError", answerClientError);
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);

@@ -62,12 +62,26 @@ describe("PostgresMetadataWriter", () => {
   test("a row PostgreSQL refuses is dropped alone; the rest of the burst is written", async () => {
     const run = makeFlowRun();
     const good = makeLog({ flowRunId: run.id, message: "fine" });
-    const bad = makeLog({ flowRunId: run.id, message: "nul \u0000 byte" }); // text cannot hold NUL
+    const bad = makeLog({ flowRunId: run.id, message: "too loud", level: 3_000_000_000 }); // level is a 32-bit integer
     const outcome = await service.writeBatch({ flowRuns: [run], taskRuns: [], states: [], logs: [good, bad] }, { batchId: randomUUID() });
     assert.equal(outcome.applied, true);
     assert.equal(outcome.refused, 1);
-    assert.match(outcome.errors[0] ?? "", /0x00|\\u0000|null character|Unicode/i);
+    assert.match(outcome.errors[0] ?? "", /out of range/i);
     assert.deepEqual(await service.readFlowRun(run.id), run);
     assert.deepEqual((await service.readLogs({ flowRunId: run.id })).map((l) => l.message), ["fine"]);
+  });
+
+  test("U+0000, which PostgreSQL text cannot hold, is stored as U+FFFD instead of failing the row; lookups by it match", async () => {
+    const run = makeFlowRun({ id: `nul-\u0000-${randomUUID()}`, flowName: "nul\u0000flow" });
+    const log = makeLog({ flowRunId: run.id, message: "nul \u0000 byte" });
+    const state = makeState("RUNNING", { flowRunId: run.id }, { message: "\u0000" });
+    const outcome = await service.writeBatch({ flowRuns: [run], taskRuns: [], states: [state], logs: [log] }, { batchId: randomUUID() });
+    assert.deepEqual(outcome, { applied: true, refused: 0, errors: [] });
+    const stored = await service.readFlowRun(run.id);
+    assert.equal(stored?.id, run.id.replace("\u0000", "\uFFFD"));
+    assert.equal(stored?.flowName, "nul\uFFFDflow");
+    assert.deepEqual((await service.readLogs({ flowRunId: run.id })).map((l) => l.message), ["nul \uFFFD byte"]);
+    assert.deepEqual((await service.readStates(run.id)).map((st) => st.message), ["\uFFFD"]);
+    assert.equal((await service.readFlowRuns({ flowName: "nul\u0000flow" })).length, 1);
   });
 });

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { CairnDatabase } from "../schema.js";
+import { PostgresNulPlugin } from "./postgres-nul-plugin.js";
 
 /** Options of {@link createPostgresKysely}. */
 export interface PostgresKyselyOptions {
@@ -18,7 +19,8 @@ export interface PostgresKyselyOptions {
  *
  * Every column of the metadata store is text or an integer, so the rows read back the
  * same as on SQLite; 64-bit integers (`bigint`, `count(*)`) arrive as strings and are
- * converted where they are read.
+ * converted where they are read. U+0000 in a string parameter is stored as U+FFFD
+ * ({@link PostgresNulPlugin}: PostgreSQL's `text` cannot hold it).
  *
  * @example
  * ```ts
@@ -36,5 +38,5 @@ export function createPostgresKysely(url: string, options: PostgresKyselyOptions
   // An idle connection that the server drops (restart, network) emits an error on the
   // pool; without a listener that error would crash the process. The next query reconnects.
   pool.on("error", () => undefined);
-  return new Kysely<CairnDatabase>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<CairnDatabase>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresNulPlugin()] });
 }

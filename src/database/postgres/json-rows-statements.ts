@@ -4,6 +4,7 @@ import { RUN_LOG_COLUMNS } from "../rows/log-row.js";
 import { RUN_STATE_COLUMNS } from "../rows/state-row.js";
 import { TASK_RUN_COLUMNS } from "../rows/task-run-row.js";
 import type { CairnDatabase } from "../schema.js";
+import { jsonWithoutNul } from "./postgres-nul-plugin.js";
 
 /** A statement that writes many rows, sent as one JSON parameter. */
 export type JsonRowsStatement = (db: Kysely<CairnDatabase>, rows: readonly object[]) => Promise<unknown>;
@@ -22,7 +23,7 @@ function jsonRows(table: keyof CairnDatabase, columns: readonly string[], upsert
     ? sql` on conflict (id) do update set ${sql.join(updates.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}`
     : sql``;
   return (db, rows) =>
-    sql`insert into ${sql.table(table)} (${list}) select ${list} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)${conflict}`.execute(
+    sql`insert into ${sql.table(table)} (${list}) select ${list} from json_populate_recordset(null::${sql.table(table)}, ${jsonWithoutNul(rows)}::json)${conflict}`.execute(
       db,
     );
 }

@@ -17,8 +17,19 @@ export function apiErrorHandler(log: (line: string) => void): ErrorHandler {
   return (err, c) => {
     if (err instanceof HTTPException) {
       const status = err.status;
+      if (status === 415) {
+        return c.json(
+          errorBody("UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON: send it with Content-Type: application/json."),
+          status,
+        );
+      }
       const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 400 ? "INVALID_REQUEST" : "HTTP_ERROR";
       return c.json(errorBody(code, err.message || "The request could not be handled."), status);
+    }
+    if ((err as { code?: unknown }).code === "ECONNRESET") {
+      // The client closed the connection before its request was read (Node's "aborted"): nobody
+      // gets this answer, and it is no failure of the server's.
+      return c.json(errorBody("REQUEST_ABORTED", "The client closed the connection before the request was read."), 400);
     }
     const status = errorStatus(err);
     if (isCairnError(err) && status < 500) {

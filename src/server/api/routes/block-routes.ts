@@ -1,8 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { SECRET_MASK } from "../../../blocks/secret-str.js";
 import { CairnError } from "../../../errors/cairn-error.js";
+import { ConfigurationError } from "../../../errors/configuration-error.js";
 import type { ApiApp, ApiEnv, RouteDeps } from "../api-app.js";
 import { notFound } from "../api-errors.js";
+import { ANONYMOUS_NAME_PREFIX, MAX_BLOCK_NAME_LENGTH, assertBlockName, assertBlockTypeSlug } from "../../../blocks/block-name.js";
 import { ERROR_RESPONSES, ErrorSchema, IdSchema, json, queryBool, textOf } from "../schemas/common-schemas.js";
 
 const BlockDocumentSchema = z
@@ -19,13 +22,34 @@ const BlockDocumentSchema = z
   .openapi("BlockDocument");
 
 const FieldsSchema = {
-  data: z.record(z.string(), z.unknown()),
+  data: z.record(z.string(), z.unknown()).openapi({
+    description: `The fields, as JSON. No field may hold the mask "${SECRET_MASK}" (what a masked read shows): give real values.`,
+    additionalProperties: { not: { type: "string", enum: [SECRET_MASK] } },
+  }),
   secretFields: z.array(textOf(200)).max(200).default([]),
 };
 
+/** Block names and type slugs as `assertBlockName` accepts them (the handlers check with its messages). */
+const NAME_RULE = { pattern: "^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", maxLength: MAX_BLOCK_NAME_LENGTH };
+
 const slugParams = z.object({
-  slug: z.string().min(1).max(200).openapi({ param: { name: "slug", in: "path" }, example: "s3" }),
-  name: z.string().min(1).max(200).openapi({ param: { name: "name", in: "path" }, example: "prod" }),
+  slug: z.string().min(1).max(200).openapi({ param: { name: "slug", in: "path" }, example: "s3", ...NAME_RULE }),
+  name: z.string().min(1).max(200).openapi({ param: { name: "name", in: "path" }, example: "prod", ...NAME_RULE }),
+});
+
+/** A document's own name: the rule, and not the prefix kept for anonymous documents. */
+const savedNameParams = slugParams.extend({
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({
+      param: { name: "name", in: "path" },
+      example: "prod",
+      ...NAME_RULE,
+      pattern: `^(?!${ANONYMOUS_NAME_PREFIX})[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$`,
+      description: `Lowercase letters, digits and dashes (not at either end), at most ${MAX_BLOCK_NAME_LENGTH} characters, not starting with "${ANONYMOUS_NAME_PREFIX}".`,
+    }),
 });
 
 const includeSecrets = z.object({
@@ -62,6 +86,7 @@ const listDocuments = createRoute({
       blockTypeSlug: z.string().optional().openapi({ param: { name: "blockTypeSlug", in: "query" } }),
       includeAnonymous: queryBool("includeAnonymous"),
       includeSecrets: queryBool("includeSecrets").openapi({
+        enum: [false],
         description:
           "Listings never include secrets: false (or absent) is the only value served; true is refused with 400 " +
           "(SECRETS_NOT_LISTED). Read one document with includeSecrets=true instead.",
@@ -108,7 +133,7 @@ const save = createRoute({
   tags: ["blocks"],
   summary: "Save a block document (secret fields encrypted at rest)",
   request: {
-    params: slugParams,
+    params: savedNameParams,
     body: {
       content: {
         "application/json": {
@@ -122,7 +147,11 @@ const save = createRoute({
   },
   responses: {
     200: json(BlockDocumentSchema, "The saved document (secrets masked)."),
-    409: json(ErrorSchema, "The name is taken and overwrite was not true (BLOCK_ALREADY_EXISTS)."),
+    409: json(
+      ErrorSchema,
+      "The name is taken and overwrite was not true (BLOCK_ALREADY_EXISTS), or it starts with \"anonymous-\", kept for " +
+        "anonymous documents (BLOCK_NAME_RESERVED).",
+    ),
     ...ERROR_RESPONSES,
   },
 });
@@ -136,7 +165,9 @@ const saveAnonymous = createRoute({
     body: {
       content: {
         "application/json": {
-          schema: z.object({ blockTypeSlug: z.string().min(1).max(200), ...FieldsSchema }).openapi("AnonymousBlockDocumentInput"),
+          schema: z
+            .object({ blockTypeSlug: z.string().min(1).max(200).openapi(NAME_RULE), ...FieldsSchema })
+            .openapi("AnonymousBlockDocumentInput"),
         },
       },
       required: true,
@@ -215,19 +246,34 @@ export function blockRoutes(app: ApiApp, { service }: RouteDeps): void {
   app.openapi(save, async (c) => {
     const { slug, name } = c.req.valid("param");
     const { data, secretFields, overwrite } = c.req.valid("json");
+    assertNoMask(`${slug}/${name}`, data);
     const doc = await blocks.save({ blockTypeSlug: slug, name, data, secretFields }, { overwrite });
     return c.json(doc, 200);
   });
 
   app.openapi(saveAnonymous, async (c) => {
     const { blockTypeSlug, data, secretFields } = c.req.valid("json");
+    assertNoMask(`${blockTypeSlug} (anonymous)`, data);
     return c.json(await blocks.saveAnonymous({ blockTypeSlug, name: "", data, secretFields }), 200);
   });
 
   app.openapi(remove, async (c) => {
     const { slug, name } = c.req.valid("param");
+    assertBlockTypeSlug(slug);
+    assertBlockName(name, { allowAnonymous: true });
     return c.json({ deleted: await blocks.delete(slug, name) }, 200);
   });
+}
+
+/** A field holding the mask comes from a masked read: refuse it, whichever field it is. */
+function assertNoMask(label: string, data: Record<string, unknown>): void {
+  const field = Object.keys(data).find((key) => data[key] === SECRET_MASK);
+  if (field === undefined) return;
+  throw new ConfigurationError(
+    `The field ${field} of block ${label} holds the mask "${SECRET_MASK}", not a value: the configuration was read with ` +
+      "its secrets masked. Give the real value.",
+    { context: { field } },
+  );
 }
 
 /** The read options of a request, refusing secrets to a request that may not read them. */

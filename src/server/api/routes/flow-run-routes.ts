@@ -27,7 +27,11 @@ const listFlowRuns = createRoute({
       ...pageQuery,
     }),
   },
-  responses: { 200: json(pageOf(FlowRunSchema, "FlowRunPage"), "A page of flow runs."), ...ERROR_RESPONSES },
+  responses: {
+    200: json(pageOf(FlowRunSchema, "FlowRunPage"), "A page of flow runs."),
+    404: json(ErrorSchema, "No flow run has the id given as after= (FLOW_RUN_NOT_FOUND)."),
+    ...ERROR_RESPONSES,
+  },
 });
 
 const readFlowRun = createRoute({

@@ -1,5 +1,8 @@
 import { z } from "@hono/zod-openapi";
 
+/** The largest value of the 32-bit integer columns (`run_count`, `owner_pid`): PostgreSQL's `integer`. */
+export const INT32_MAX = 2_147_483_647;
+
 /** The state types of DESIGN §2. */
 export const StateTypeSchema = z
   .enum(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "CRASHED", "PAUSED"])
@@ -8,8 +11,14 @@ export const StateTypeSchema = z
 /** A run, state or document id: non-empty text, at most 200 characters. */
 export const IdSchema = z.string().min(1).max(200);
 
-/** An ISO-8601 UTC timestamp, as `Date#toISOString()` writes it (they sort as text). */
-export const TimestampSchema = z.iso.datetime().openapi({ example: "2024-01-01T12:00:00.000Z" });
+/**
+ * An ISO-8601 UTC timestamp, as `Date#toISOString()` writes it (they sort as text): a `Z`
+ * suffix, no offset, no leap second; fractions of a second optional.
+ */
+export const TimestampSchema = z.iso.datetime().openapi({
+  example: "2024-01-01T12:00:00.000Z",
+  pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?Z$",
+});
 
 /**
  * Text of at most `max` characters (names, keys).
@@ -25,7 +34,7 @@ export const textOf = (max: number) => z.string().max(max);
 export const RunOwnerSchema = z
   .object({
     host: z.string().min(1).max(255),
-    pid: z.number().int().min(0),
+    pid: z.number().int().min(0).max(INT32_MAX),
     engineId: z.string().min(1).max(200),
   })
   .openapi("RunOwner");
@@ -52,11 +61,11 @@ export const ErrorSchema = z
 export const queryInt = (name: string, max: number) =>
   z
     .string()
-    .regex(/^\d{1,9}$/, `${name} must be a whole number`)
+    .regex(/^\d{1,10}$/, `${name} must be a whole number`)
     .transform(Number)
     .refine((n) => n <= max, `${name} must be at most ${max}`)
     .optional()
-    .openapi({ param: { name, in: "query" }, type: "integer" });
+    .openapi({ param: { name, in: "query" }, type: "integer", minimum: 0, maximum: max });
 
 /**
  * `true`/`false` (or `1`/`0`) given as query text; anything else is a 400 that names the

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { IdSchema, RunOwnerSchema, StateTypeSchema, TimestampSchema, textOf } from "./common-schemas.js";
+import { IdSchema, INT32_MAX, RunOwnerSchema, StateTypeSchema, TimestampSchema, textOf } from "./common-schemas.js";
 
 /** Fields `FlowRunRecord` and `TaskRunRecord` share. */
 const runFields = {
@@ -9,7 +9,7 @@ const runFields = {
   stateName: textOf(200),
   stateMessage: z.string().nullable(),
   stateTimestamp: TimestampSchema,
-  runCount: z.number().int().min(0),
+  runCount: z.number().int().min(0).max(INT32_MAX),
   startTime: TimestampSchema.nullable(),
   endTime: TimestampSchema.nullable(),
   created: TimestampSchema,
@@ -58,7 +58,13 @@ export const StateSchema = z
     message: "a state needs a flowRunId or a taskRunId",
     path: ["flowRunId"],
   })
-  .openapi("State");
+  .openapi("State", {
+    description: "A state belongs to a flow run or a task run: flowRunId, taskRunId or both are set.",
+    anyOf: [
+      { type: "object", required: ["flowRunId"], properties: { flowRunId: { type: "string", minLength: 1, maxLength: 200 } } },
+      { type: "object", required: ["taskRunId"], properties: { taskRunId: { type: "string", minLength: 1, maxLength: 200 } } },
+    ],
+  });
 
 /** `LogRecord`: a line a run logger wrote. */
 export const LogSchema = z

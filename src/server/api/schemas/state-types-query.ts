@@ -17,5 +17,6 @@ export const StateTypesQuery = z
   .openapi({
     param: { name: "stateTypes", in: "query" },
     description: "Comma-separated state types; an empty value matches nothing.",
+    pattern: `^(?:(?:${StateTypeSchema.options.join("|")})(?:,(?:${StateTypeSchema.options.join("|")}))*)?$`,
     example: "FAILED,CRASHED",
   });
