@@ -40,11 +40,23 @@ function typeOf(schema: Schema, indent: string): string {
   return schema.nullable === true && !isNullOnly(schema) && !base.endsWith("| null") ? `${base} | null` : base;
 }
 
+/** A union member or `allOf` part: `{ nullable: true }` alone there means null. */
+function memberType(s: Schema, indent: string): string {
+  return isNullOnly(s) ? "null" : typeOf(s, indent);
+}
+
 function baseType(s: Schema, indent: string): string {
   if (s.$ref !== undefined) return s.$ref.replace("#/components/schemas/", "");
-  if (isNullOnly(s)) return "null";
+  // Alone, `{ nullable: true }` constrains nothing: any value.
+  if (isNullOnly(s)) return "unknown";
   const union = s.anyOf ?? s.oneOf;
-  if (union !== undefined) return [...new Set(union.map((u) => typeOf(u, indent)))].join(" | ");
+  if (union !== undefined) {
+    const members = [...new Set(union.map((u) => memberType(u, indent)))].join(" | ");
+    // Properties next to the union (an object that must also match one of the members).
+    if (s.properties === undefined) return members;
+    const { anyOf: _a, oneOf: _o, ...own } = s;
+    return `${baseType(own, indent)} & (${members})`;
+  }
   if (s.allOf !== undefined) {
     const parts = s.allOf.filter((p) => !(Object.keys(p).length === 1 && p.description !== undefined));
     const nullable = parts.some(isNullOnly);

@@ -18,7 +18,7 @@ export type Error = {
   error: {
     code: string;
     message: string;
-    context?: Record<string, null>;
+    context?: Record<string, unknown>;
   };
 };
 
@@ -77,6 +77,7 @@ export type TaskRun = {
   stateData: string | null;
 };
 
+/** A state belongs to a flow run or a task run: flowRunId, taskRunId or both are set. */
 export type State = {
   id: string;
   flowRunId: string | null;
@@ -87,7 +88,11 @@ export type State = {
   timestamp: string;
   data: string | null;
   details: string | null;
-};
+} & ({
+  flowRunId: string;
+} | {
+  taskRunId: string;
+});
 
 export type Log = {
   flowRunId: string | null;
@@ -179,7 +184,7 @@ export type BlockDocument = {
   id: string;
   blockTypeSlug: string;
   name: string;
-  data: Record<string, null>;
+  data: Record<string, unknown>;
   secretFields: Array<string>;
   isAnonymous: boolean;
   created: string;
@@ -187,14 +192,14 @@ export type BlockDocument = {
 };
 
 export type BlockDocumentInput = {
-  data: Record<string, null>;
+  data: Record<string, unknown>;
   secretFields?: Array<string>;
   overwrite?: boolean;
 };
 
 export type AnonymousBlockDocumentInput = {
   blockTypeSlug: string;
-  data: Record<string, null>;
+  data: Record<string, unknown>;
   secretFields?: Array<string>;
 };
 
@@ -520,7 +525,7 @@ export interface ApiGetRoutes {
   /** List block documents (secrets always masked), by type then name */
   "/block-documents": {
     path: {};
-    query: { blockTypeSlug?: string; includeAnonymous?: boolean; includeSecrets?: boolean };
+    query: { blockTypeSlug?: string; includeAnonymous?: boolean; includeSecrets?: false };
     response: BlockDocuments;
   };
   /** Read a block document by id */
