@@ -8,7 +8,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.tsx"],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -28,6 +28,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "import-x/no-cycle": "error",
     },
+  },
+  {
+    // The UI's build config imports Vite, which import-x's resolver cannot load; it is one file without local imports.
+    files: ["ui/vite.config.ts"],
+    rules: { "import-x/no-cycle": "off" },
   },
   {
     files: ["**/*.js", "**/*.mjs"],

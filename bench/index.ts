@@ -15,9 +15,11 @@ interface Bench {
 const BENCHES: Bench[] = [
   { file: "bench/engine.ts", title: "Engine overhead", markdown: true },
   { file: "bench/results.ts", title: "Results", markdown: true },
+  { file: "bench/results-s3.ts", title: "Results on S3", markdown: true },
   { file: "bench/serializers.ts", title: "Serializers", markdown: false },
   { file: "bench/store.ts", title: "Metadata store", markdown: false },
   { file: "bench/server.ts", title: "Server", markdown: true },
+  { file: "bench/ui.ts", title: "Web UI", markdown: true },
 ];
 
 const only = process.argv.slice(2);

@@ -7,13 +7,14 @@ import { resultCommand } from "./commands/result.js";
 import { serverCommand } from "./commands/server.js";
 import { resultsCommand } from "./commands/results-prune.js";
 import { cairnVersion, versionCommand } from "./commands/version.js";
+import { workerCommand } from "./commands/worker.js";
 import { cliIO, colors } from "./output.js";
 
 /**
  * The subcommands of `cairn`, in help order. Each file in `commands/` exports a factory;
  * add new commands here.
  */
-const COMMANDS: readonly (() => Command)[] = [configCommand, profileCommand, () => flowRunCommand(), resultCommand, resultsCommand, blockCommand, () => serverCommand(), versionCommand];
+const COMMANDS: readonly (() => Command)[] = [configCommand, profileCommand, () => flowRunCommand(), resultCommand, resultsCommand, blockCommand, () => serverCommand(), () => workerCommand(), versionCommand];
 
 /**
  * Builds the `cairn` command-line program. Output goes to the current CLI IO (see `cliIO`),

@@ -16,6 +16,7 @@ import { runAttempts } from "./run-attempts.js";
 import { finalStateFor } from "./return-value.js";
 import { nextDynamicKey } from "./dynamic-key.js";
 import { RunWriteBarrier } from "./run-write-barrier.js";
+import { isoTime } from "../utils/iso-time.js";
 
 const defaultTaskRunner = new ConcurrentTaskRunner();
 
@@ -37,7 +38,7 @@ export async function runFlow<T>(definition: FlowDefinition, args: unknown[]): P
   const id = uuid7();
   const name = generateRunName();
   const parameters = bindParameters(definition.parameterNames, args);
-  const now = new Date().toISOString();
+  const now = isoTime(Date.now());
 
   // A subflow is represented in its parent by a task run, so the parent's history shows it.
   let parentTaskRun: TaskRunRecorder | undefined;

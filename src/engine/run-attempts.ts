@@ -61,11 +61,14 @@ export async function runAttempts<T>(hooks: AttemptHooks<T>): Promise<State<T>> 
     try {
       let value: unknown;
       if (timeoutSeconds === undefined) {
-        value = await hooks.invoke(attempt, hooks.parentSignal ?? NEVER_ABORTED);
+        value = hooks.invoke(attempt, hooks.parentSignal ?? NEVER_ABORTED);
+        if (isThenable(value)) value = await value;
       } else {
         value = await withTimeout(hooks, attempt, timeoutSeconds);
       }
-      state = await hooks.finish(value);
+      // A synchronous result goes on without a trip through the microtask queue.
+      const finished = hooks.finish(value);
+      state = finished instanceof Promise ? await finished : finished;
     } catch (error) {
       state = Failed<T>({ message: errorMessage(error), error });
     }
@@ -121,6 +124,10 @@ export function errorMessage(error: unknown): string {
   } catch {
     return `Non-error value thrown: ${String(error)}`;
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 function sleep(ms: number): Promise<void> {

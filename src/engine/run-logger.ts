@@ -39,6 +39,11 @@ export class RunLogger {
   error(message: string): void { this.log("error", message); }
   critical(message: string): void { this.log("critical", message); }
 
+  /** Whether lines at `levelName` are kept (build an expensive message only then). */
+  enabled(levelName: LogLevelName): boolean {
+    return LOG_LEVELS[levelName] >= this.sink.minLevel;
+  }
+
   /** Writes one line at `levelName`. */
   log(levelName: LogLevelName, message: string): void {
     const level = LOG_LEVELS[levelName];

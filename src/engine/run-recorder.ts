@@ -1,6 +1,7 @@
 import type { OrchestrationClient } from "../client/orchestration-client.js";
 import { FINAL_STATE_TYPES, type FlowRunRecord, type StateRecord, type TaskRunRecord } from "../records/index.js";
 import type { State } from "../states/state.js";
+import { isoTime } from "../utils/iso-time.js";
 
 /** A run in progress, as the engine tracks it for crash marking. */
 export interface ActiveRun {
@@ -41,7 +42,7 @@ export function toStateRecord(state: State, flowRunId: string | null, taskRunId:
     type: state.type,
     name: state.name,
     message: state.message ?? null,
-    timestamp: state.timestamp.toISOString(),
+    timestamp: isoTime(state.timestamp.getTime()),
     data: state.data === undefined ? null : state.data.type === "unpersisted" ? UNPERSISTED_JSON : JSON.stringify(state.data.toRecord()),
     details: detailsJson,
   };

@@ -31,10 +31,12 @@ export interface RemoteRunEnvironment {
   /** Holds a cache key across processes; resolves to its release. */
   readonly claimCacheKey?: (key: string) => Promise<() => Promise<void>>;
   /**
-   * Asked before the final state is recorded: false means this process no longer owns the
-   * run (another took it over), and the state is not recorded.
+   * Called with the final state before it is recorded: resolves to the state to record
+   * (the same one, or a FAILED one when the run's value cannot be handed back), or to
+   * undefined when this process no longer owns the run (another took it over): then
+   * nothing is recorded.
    */
-  readonly confirmFinal?: () => Promise<boolean>;
+  readonly finalize?: (state: State) => Promise<State | undefined>;
   /** Aborted to stop the run's code early (passed to it as its run context's signal). */
   readonly signal?: AbortSignal;
 }
@@ -79,12 +81,7 @@ export async function runRemoteTaskRun<T>(
 ): Promise<RemoteRunOutcome<T>> {
   const client = engine.openClient ?? (await engine.client());
   const run = spec.taskRun;
-  const row: TaskRunRecord = {
-    id: run.id, name: run.name, taskKey: run.taskKey, dynamicKey: run.dynamicKey, flowRunId: run.flowRunId,
-    cacheKey: null, cacheExpiration: null,
-    stateType: "PENDING", stateName: "Pending", stateMessage: null, stateTimestamp: run.created, stateData: null,
-    runCount: run.runCount, startTime: null, endTime: null, created: run.created, owner: engine.owner,
-  };
+  const row = taskRunRow(engine, spec);
   const recorder = new HeldFinalRecorder(client, row);
   const options: TaskOptions<any> = { ...definition.options };
   for (const key of OPTION_KEYS) (options as Record<string, unknown>)[key] = spec.options[key];
@@ -142,6 +139,32 @@ export async function runRemoteTaskRun<T>(
   }
 }
 
+/**
+ * Records `state` (final) for a remote task run that could not start here (its storage,
+ * task or arguments were not available), and makes it durable. @internal
+ *
+ * @example
+ * ```ts
+ * await recordRemoteTaskRunState(engine, spec, Failed({ message, error }));
+ * ```
+ */
+export async function recordRemoteTaskRunState(engine: Engine, spec: RemoteTaskRunSpec, state: State): Promise<void> {
+  const client = engine.openClient ?? (await engine.client());
+  new TaskRunRecorder(client, taskRunRow(engine, spec)).setState(state);
+  await client.flush();
+}
+
+/** The task run's row as this process records it (owned by this engine). */
+function taskRunRow(engine: Engine, spec: RemoteTaskRunSpec): TaskRunRecord {
+  const run = spec.taskRun;
+  return {
+    id: run.id, name: run.name, taskKey: run.taskKey, dynamicKey: run.dynamicKey, flowRunId: run.flowRunId,
+    cacheKey: null, cacheExpiration: null,
+    stateType: "PENDING", stateName: "Pending", stateMessage: null, stateTimestamp: run.created, stateData: null,
+    runCount: run.runCount, startTime: null, endTime: null, created: run.created, owner: engine.owner,
+  };
+}
+
 /** Records the held final state (when this process still owns the run), makes it durable, releases the claims. */
 async function finish<T>(
   client: OrchestrationClient,
@@ -151,10 +174,10 @@ async function finish<T>(
   claims: readonly (() => Promise<void>)[],
 ): Promise<RemoteRunOutcome<T>> {
   try {
-    const recorded = env.confirmFinal === undefined ? true : await env.confirmFinal();
-    if (recorded) recorder.release();
+    const final = env.finalize === undefined ? state : ((await env.finalize(state)) as State<T> | undefined);
+    if (final !== undefined) recorder.release(final);
     await client.flush();
-    return { state, recorded, runCount: recorder.row.runCount };
+    return { state: final ?? state, recorded: final !== undefined, runCount: recorder.row.runCount };
   } finally {
     for (const release of claims) await release();
   }
@@ -199,6 +222,7 @@ async function storedState<T>(engine: Engine, stored: TaskRunRecord): Promise<St
         storageBlockId: record.storageBlockId,
         serializerType: record.serializerType,
         expiration: record.expiration === null ? null : new Date(record.expiration),
+        integrity: record.integrity,
         storage: record.storageBlockId === null ? undefined : await engine.results.storageById(record.storageBlockId),
       });
     } else data = UnpersistedResult.missing<T>();
@@ -211,13 +235,10 @@ async function storedState<T>(engine: Engine, stored: TaskRunRecord): Promise<St
   });
 }
 
-/** A recorder that holds the final state back until {@link HeldFinalRecorder.release}. */
+/** A recorder that leaves final states to {@link HeldFinalRecorder.release} (the caller records the one that stands). */
 class HeldFinalRecorder extends TaskRunRecorder {
-  #held: State | undefined;
-
   override setState(state: State): void {
-    if (state.isFinal()) this.#held = state;
-    else super.setState(state);
+    if (!state.isFinal()) super.setState(state);
   }
 
   /** Records a state now, final or not. */
@@ -225,9 +246,8 @@ class HeldFinalRecorder extends TaskRunRecorder {
     super.setState(state);
   }
 
-  /** Records the held final state. */
-  release(): void {
-    if (this.#held !== undefined) super.setState(this.#held);
-    this.#held = undefined;
+  /** Records the final state. */
+  release(state: State): void {
+    super.setState(state);
   }
 }

@@ -21,6 +21,7 @@ import { bindParameters } from "./parameters.js";
 import { UpstreamTaskError } from "./run-errors.js";
 import { hasFutures, resolveFutures, taskInputs } from "./future-arguments.js";
 import { remoteTaskRun } from "./remote-task-describe.js";
+import { isoTime } from "../utils/iso-time.js";
 import { RunWriteBarrier } from "./run-write-barrier.js";
 
 /**
@@ -92,13 +93,15 @@ export function submitTask<T>(definition: TaskDefinition, args: readonly unknown
   } else {
     const scope = prepared.scope;
     const pending = flow.pending;
+    const execute = () => executeTaskRun<T>(prepared, args);
     state = flow.taskRunner
       .submit<T>({
         taskRunId: prepared.recorder.id,
         taskName: definition.name,
         taskKey: definition.taskKey,
-        // Task runners may start work outside this async context: restore it.
-        run: () => runScope.run(scope as RunScope, () => executeTaskRun<T>(prepared, args)),
+        // Task runners may start work outside this async context: restore it (when needed).
+        run: () => (runScope.getStore() === scope ? execute() : runScope.run(scope as RunScope, execute)),
+        // A distributed runner settles the run elsewhere and never calls run(): the deletion below serves both.
         remote: remoteTaskRun<T>({ ...prepared, flow }, args),
       })
       .then(
@@ -141,7 +144,7 @@ function prepareTaskRun(
     decision = decidePersistence(options, flow?.resultOptions, engine.settings.get("CAIRN_RESULTS_PERSIST_BY_DEFAULT"));
     flow?.decisions.set(options, decision);
   }
-  const now = new Date().toISOString();
+  const now = isoTime(Date.now());
   const row: TaskRunRecord = {
     id: prior?.taskRunId ?? presetId ?? uuid7(),
     name,
@@ -257,7 +260,7 @@ export async function executeTaskRun<T>(prepared: PreparedTaskRun, rawArgs: read
 
   engine.activeRuns.delete(row.id);
   if (state.isFailed()) logger.error(`Finished in state ${state.toString()}`);
-  else logger.debug(`Finished in state ${state.toString()}`);
+  else if (logger.enabled("debug")) logger.debug(`Finished in state ${state.toString()}`);
   if (flow?.retainTaskRuns) flow.priorTaskRuns.set(prepared.reuseKey, { taskRunId: row.id, state, runCount: row.runCount });
   // Let the event loop run now and then, even under a flow of synchronous tasks (timers, the store's I/O).
   const turn = engine.turn();

@@ -68,6 +68,7 @@ describe("migrations", () => {
         "flow_run_created_idx",
         "flow_run_flow_name_idx",
         "flow_run_parent_task_run_id_idx",
+        "flow_run_state_type_idx",
         "flow_run_unfinished_idx",
         "run_log_flow_run_id_idx",
         "run_log_task_run_id_idx",

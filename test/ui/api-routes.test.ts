@@ -12,6 +12,7 @@ import type { MetadataService } from "../../src/database/service/metadata-servic
 import { openMetadataService } from "../../src/database/service/open-metadata-service.js";
 import { createServerApp, type ServerAppOptions } from "../../src/server/create-server-app.js";
 import { previewPolicy } from "../../src/server/preview/preview-policy.js";
+import { task } from "../../src/index.js";
 import { BLOCK_SECRET } from "./support/ui-runs.js";
 import { uiStore, type UiStore } from "./support/ui-store.js";
 
@@ -110,6 +111,16 @@ describe("GET /api/flow-runs/{id}/timeline", () => {
     assert.deepEqual(cached.attempts, []);
     const notify = body.taskRuns.find((t: { name: string }) => t.name === "notify-team-0");
     assert.equal(notify.subflowRunId, store.runs.subflowRunId);
+  });
+
+  test("attempts read from a run's row (entered once) are the ones its states tell", async () => {
+    for (const runId of [store.runs.pipelineRunId, store.runs.failedRunId]) {
+      const { body } = await get(`/flow-runs/${runId}/timeline`);
+      for (const t of body.taskRuns) {
+        const details = (await get(`/task-runs/${t.id}/details`)).body;
+        assert.deepEqual(t.attempts, details.attempts, t.name);
+      }
+    }
   });
 
   test("an unknown flow run is a 404 naming it", async () => {
@@ -231,8 +242,22 @@ describe("GET /api/runs/{runId}/result", () => {
     const res = await get(`/runs/${forged.id}/result`);
     assert.equal(res.body.integrity, "failed");
     assert.equal(res.body.preview.code, "RESULT_REPLACED");
-    assert.match(res.body.preview.message, /is not the one this run wrote: its integrity hash \(sha256-.*\) differs from the reference's \(sha256-AAAA\)/);
+    assert.match(res.body.preview.message, /was replaced since the task run .*-forged wrote it \(expected sha256-AAAA, found sha256-.*\)/);
     assert.doesNotMatch(res.text, /"count"/);
+  });
+
+  test("a large binary result (a framed blob) is summarised; the reference records the blob's integrity", async () => {
+    const big = task({ name: "big-bytes", persistResult: true }, () => Uint8Array.from({ length: 2 * 1024 * 1024 }, (_, i) => i % 251));
+    await store.t.engine.run(() => big());
+    await (await store.t.engine.client()).flush();
+    const [run] = (await service.readTaskRuns({ taskKey: big.taskKey })).slice(-1);
+    const details = (await get(`/task-runs/${run!.id}/details`)).body;
+    assert.match(details.result.integrity, /^sha256-/);
+    const { body } = await get(`/runs/${run!.id}/result`);
+    assert.equal(body.integrity, "verified");
+    assert.equal(body.blob.layout, "framed");
+    assert.equal(body.blob.integrity, details.result.integrity);
+    assert.deepEqual({ ...body.preview, first: body.preview.first.slice(0, 4) }, { kind: "binary", type: "Uint8Array", length: 2097152, byteLength: 2097152, first: ["0", "1", "2", "3"] });
   });
 
   test("a blob larger than the cap is described, not loaded", async () => {

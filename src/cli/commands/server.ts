@@ -7,6 +7,7 @@ import { CairnError } from "../../errors/cairn-error.js";
 import { startServer, type RunningServer } from "../../server/start-server.js";
 import { parseDatabaseUrl, redactUrlPassword, type Settings } from "../../settings/index.js";
 import { cliSettings, colors, print } from "../output.js";
+import { previewPolicy } from "../../server/preview/preview-policy.js";
 import { databaseBackupCommand } from "./database-backup.js";
 
 /** Options of {@link serverCommand}, for embedding and tests. */
@@ -39,7 +40,7 @@ export function serverCommand(options: ServerCommandOptions = {}): Command {
 
   server
     .command("start")
-    .description("Serve the API under /api until stopped (SIGTERM/SIGINT stop it gracefully).")
+    .description("Serve the API under /api and the web UI at / until stopped (SIGTERM/SIGINT stop it gracefully).")
     .option("--host <HOST>", "address to bind (default: CAIRN_SERVER_HOST, 127.0.0.1)")
     .option("--port <PORT>", "port to listen on (default: CAIRN_SERVER_PORT, 4200; 0 picks a free one)", parsePort)
     .action(async (opts: { host?: string; port?: number }) => {
@@ -52,6 +53,8 @@ export function serverCommand(options: ServerCommandOptions = {}): Command {
       const c = colors();
       print(`${c.green("Cairn server")} listening on ${c.bold(running.url)}`);
       print(`  API:       ${running.apiUrl} (OpenAPI document: ${running.apiUrl}/openapi.json)`);
+      const preview = previewPolicy(settings, opts.host ?? settings.get("CAIRN_SERVER_HOST"));
+      print(`  Web UI:    ${running.url}/ (result preview ${preview.enabled ? "on" : "off: see CAIRN_SERVER_RESULT_PREVIEW"})`);
       print(`  Database:  ${describeDatabase(settings)}`);
       print(
         `  API key:   ${settings.get("CAIRN_SERVER_API_KEY") === undefined ? "none (set CAIRN_SERVER_API_KEY to require one)" : "required"}`,

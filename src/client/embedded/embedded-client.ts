@@ -13,13 +13,11 @@ import type { CairnDatabase } from "../../database/schema.js";
 import { MetadataService } from "../../database/service/metadata-service.js";
 import { migrateSqliteDatabase } from "../../database/sqlite/migrate-sqlite-database.js";
 import { SqliteMetadataWriter } from "../../database/sqlite/sqlite-metadata-writer.js";
-import { isDataError } from "../../database/sqlite/write-failure.js";
 import { CairnError } from "../../errors/cairn-error.js";
 import type { OrchestrationClient } from "../orchestration-client.js";
 import { findOrphans } from "../orphans/find-orphans.js";
 import { addLocalEngine } from "../orphans/local-engines.js";
 import { registerExitFlush, unregisterExitFlush } from "../queue/exit-flush.js";
-import { WriteQueue } from "../queue/write-queue.js";
 import type {
   BlockDocumentInput,
   BlockDocumentQuery,
@@ -35,7 +33,7 @@ import type {
   TaskRunQuery,
   TaskRunRecord,
 } from "../../records/index.js";
-import { MetadataWriteError } from "./metadata-write-error.js";
+import { SqliteWritePath } from "./sqlite-write-path.js";
 
 /**
  * Default {@link EmbeddedClientOptions.flushThreshold}: measured with `bench/store.ts`
@@ -66,6 +64,16 @@ export interface EmbeddedClientOptions {
    */
   flushOnExit?: boolean;
   /**
+   * Where bursts are written. `"auto"`: on the calling thread until the client has written
+   * 2,000 changes, then on a writer thread of its own (a worker with its own connection), so
+   * that writing overlaps with the engine's work; `true`: on the writer thread from the start;
+   * `false`: always on the calling thread. An in-memory database never uses the thread.
+   * @default "auto"
+   */
+  writerThread?: boolean | "auto";
+  /** How long a write waits for another process's lock (the writer thread's connection too). @default 5000 */
+  busyTimeoutMs?: number;
+  /**
    * Where the key that block secrets are encrypted with comes from.
    * @default the file `secret.key` next to the database file (a key kept in memory for `":memory:"`);
    *   `createOrchestrationClient` passes `SecretKeySource.fromSettings(settings)`
@@ -73,8 +81,6 @@ export interface EmbeddedClientOptions {
   secretKey?: SecretKeySource;
 }
 
-/** Delay before writing again after a transient failure (e.g. the file stayed locked). */
-const RETRY_DELAY_MS = 250;
 const PID = process.pid;
 
 /**
@@ -109,21 +115,7 @@ export class EmbeddedClient implements OrchestrationClient {
   readonly #service: MetadataService;
   /** Its SQLite write transactions, called synchronously on the write path. */
   readonly #writer: SqliteMetadataWriter;
-  readonly #queue = new WriteQueue();
-  readonly #threshold: number;
-  readonly #intervalMs: number;
-  readonly #onTimer = (): void => this.#timerFired();
-  #timer: NodeJS.Timeout | undefined;
-  /**
-   * When the queued changes are due (epoch ms; 0: nothing queued). Checked on every
-   * `record*`, so the interval holds even when the engine never yields to the event loop
-   * (a flow of synchronous tasks never lets the timer fire).
-   */
-  #due = 0;
-  /** A background write failed: its error waits to be reported by the next `flush()`. */
-  #failure: MetadataWriteError | undefined;
-  /** After a transient failure, inline writes pause until the retry timer succeeds. */
-  #retrying = false;
+  readonly #writes: SqliteWritePath;
   #closed = false;
 
   /** Use {@link openEmbeddedClient}, which opens the file and runs the migrations. */
@@ -144,45 +136,55 @@ export class EmbeddedClient implements OrchestrationClient {
       dialect: "sqlite",
       migrate: () => migrateSqliteDatabase(sqlite, db),
     });
-    this.#threshold = Math.max(1, options.flushThreshold ?? DEFAULT_FLUSH_THRESHOLD);
-    this.#intervalMs = Math.max(0, options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+    this.#writes = new SqliteWritePath(this.#writer, {
+      path,
+      busyTimeoutMs: options.busyTimeoutMs,
+      threshold: Math.max(1, options.flushThreshold ?? DEFAULT_FLUSH_THRESHOLD),
+      intervalMs: Math.max(0, options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS),
+      writerThread: options.writerThread ?? "auto",
+    });
     if (options.flushOnExit ?? true) registerExitFlush(this);
   }
 
-  /** Changes recorded and not written yet. */
+  /** Changes recorded and not committed yet. */
   get pendingChanges(): number {
-    return this.#queue.size;
+    return this.#writes.pendingChanges;
+  }
+
+  /** Whether bursts currently go to the writer thread (see {@link EmbeddedClientOptions.writerThread}). */
+  get usesWriterThread(): boolean {
+    return this.#writes.usesWriterThread;
+  }
+
+  /** @internal Resolves once the writer thread takes bursts (`openEmbeddedClient` awaits it when `writerThread` is true). */
+  writerThreadReady(): Promise<void> {
+    return this.#writes.writerThreadReady();
   }
 
   recordFlowRun(run: FlowRunRecord): void {
     if (this.#closed) throw closedError();
     if (run.owner.pid === PID) addLocalEngine(run.owner.engineId);
-    this.#queue.flowRuns.set(run.id, run);
-    this.#recorded(1);
+    this.#writes.recordFlowRun(run);
   }
 
   recordTaskRun(run: TaskRunRecord): void {
     if (this.#closed) throw closedError();
     if (run.owner.pid === PID) addLocalEngine(run.owner.engineId);
-    this.#queue.taskRuns.set(run.id, run);
-    this.#recorded(1);
+    this.#writes.recordTaskRun(run);
   }
 
   recordState(state: StateRecord): void {
     if (this.#closed) throw closedError();
-    this.#queue.states.push(state);
-    this.#recorded(1);
+    this.#writes.recordState(state);
   }
 
   recordLogs(logs: readonly LogRecord[]): void {
     if (this.#closed) throw closedError();
-    const queued = this.#queue.logs;
-    for (const log of logs) queued.push(log);
-    this.#recorded(logs.length);
+    this.#writes.recordLogs(logs);
   }
 
-  async flush(): Promise<void> {
-    this.#flushAndReport();
+  flush(): Promise<void> {
+    return this.#writes.flush();
   }
 
   /**
@@ -190,8 +192,7 @@ export class EmbeddedClient implements OrchestrationClient {
    * durable when the promise resolves unless the write failed.
    */
   barrier(): Promise<void> {
-    if (!this.#closed && !this.#retrying) this.#flushInBackground();
-    return Promise.resolve();
+    return this.#closed ? Promise.resolve() : this.#writes.barrier();
   }
 
   /**
@@ -200,33 +201,27 @@ export class EmbeddedClient implements OrchestrationClient {
    * {@link EmbeddedClient.flush} or {@link EmbeddedClient.close} reports the error.
    */
   flushSync(): boolean {
-    if (this.#closed) return true;
-    try {
-      this.#flushNow();
-      return true;
-    } catch (err) {
-      this.#failure = err as MetadataWriteError;
-      return false;
-    }
+    return this.#closed || this.#writes.flushSync();
   }
 
+
   async readFlowRuns(query: FlowRunQuery = {}): Promise<FlowRunRecord[]> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.readFlowRuns(query);
   }
 
   async readFlowRun(id: string): Promise<FlowRunRecord | undefined> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.readFlowRun(id);
   }
 
   async readTaskRuns(query: TaskRunQuery = {}): Promise<TaskRunRecord[]> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.readTaskRuns(query);
   }
 
   async readTaskRun(id: string): Promise<TaskRunRecord | undefined> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.readTaskRun(id);
   }
 
@@ -247,22 +242,22 @@ export class EmbeddedClient implements OrchestrationClient {
   async readResultReferences(
     page: { after?: ResultReferenceCursor; limit?: number } = {},
   ): Promise<{ references: ResultReferenceRecord[]; next: ResultReferenceCursor | undefined }> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.readResultReferences(page);
   }
 
   async forgetResultReferences(data: readonly string[]): Promise<number> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#writer.forgetResultReferencesSync(data);
   }
 
   async readStates(runId: string): Promise<StateRecord[]> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.readStates(runId);
   }
 
   async readLogs(query: LogQuery): Promise<LogRecord[]> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.readLogs(query);
   }
 
@@ -275,18 +270,18 @@ export class EmbeddedClient implements OrchestrationClient {
     // Not a read of this client's own runs (those are never orphans): a failed write is
     // kept for the next flush(), not thrown here (the engine sweeps in the background).
     if (this.#closed) throw closedError();
-    if (!this.#retrying) this.#flushInBackground();
+    this.#writes.dispatchSoon();
     const crashes = findOrphans(await this.#service.readUnfinishedRuns(hostname()));
     return this.#writer.markRunsCrashedSync(crashes);
   }
 
   async saveBlockDocument(input: BlockDocumentInput, options: { overwrite?: boolean } = {}): Promise<BlockDocumentRecord> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.blocks.save(input, options);
   }
 
   async saveAnonymousBlockDocument(input: BlockDocumentInput): Promise<BlockDocumentRecord> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.blocks.saveAnonymous(input);
   }
 
@@ -295,22 +290,22 @@ export class EmbeddedClient implements OrchestrationClient {
     name: string,
     options: BlockDocumentReadOptions = {},
   ): Promise<BlockDocumentRecord | undefined> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.blocks.read(blockTypeSlug, name, options);
   }
 
   async readBlockDocumentById(id: string, options: BlockDocumentReadOptions = {}): Promise<BlockDocumentRecord | undefined> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.blocks.readById(id, options);
   }
 
   async readBlockDocuments(query: BlockDocumentQuery = {}): Promise<BlockDocumentRecord[]> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.blocks.list(query);
   }
 
   async deleteBlockDocument(blockTypeSlug: string, name: string): Promise<boolean> {
-    this.#flushForRead();
+    await this.#beforeRead();
     return this.#service.blocks.delete(blockTypeSlug, name);
   }
 
@@ -319,7 +314,7 @@ export class EmbeddedClient implements OrchestrationClient {
    * `BEGIN IMMEDIATE` transaction (all or nothing). Used by `rotateSecretKey`.
    */
   async reencryptBlockSecrets(from: SecretKey, to: SecretKey): Promise<number> {
-    this.#flushForRead();
+    await this.#beforeRead();
     this.#sqlite.exec("BEGIN IMMEDIATE");
     try {
       const rewritten = await reencryptBlockSecrets(this.#db, from, to);
@@ -333,128 +328,26 @@ export class EmbeddedClient implements OrchestrationClient {
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    let error: unknown;
-    try {
-      this.#flushAndReport();
-    } catch (err) {
-      error = err;
-    }
-    const lost = this.#queue.size;
     this.#closed = true;
-    this.#clearTimer();
     unregisterExitFlush(this);
-    await this.#service.close();
-    if (lost > 0) {
-      throw writeError(error, `The client is closed: ${lost} changes were not written`, { lost });
+    try {
+      await this.#writes.close();
+    } finally {
+      await this.#service.close();
     }
-    if (error !== undefined) throw error;
   }
+
 
   /** @internal Called by the process-exit hook. */
   flushOnExit(): void {
-    try {
-      this.#flushNow();
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`cairn: could not write run metadata on exit: ${message}\n`);
-    }
+    if (this.#closed || this.#writes.flushSync()) return;
+    process.stderr.write(`cairn: ${this.#writes.pendingChanges} changes of run metadata could not be written on exit.\n`);
   }
 
-  #recorded(count: number): void {
-    const queue = this.#queue;
-    queue.recorded += count;
-    if (this.#retrying) {
-      if (this.#timer === undefined) this.#startTimer(RETRY_DELAY_MS);
-      return;
-    }
-    if (queue.recorded >= this.#threshold) {
-      this.#flushInBackground();
-      return;
-    }
-    const now = Date.now();
-    if (this.#due === 0) {
-      this.#due = now + this.#intervalMs;
-      if (this.#timer === undefined) this.#startTimer(this.#intervalMs);
-    } else if (now >= this.#due) {
-      this.#flushInBackground();
-    }
-  }
-
-  #startTimer(ms: number): void {
-    this.#timer = setTimeout(this.#onTimer, ms);
-    this.#timer.unref();
-  }
-
-  #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
-
-  #timerFired(): void {
-    this.#timer = undefined;
-    this.#flushInBackground();
-  }
-
-  /** A write nobody awaits (inline or timer): failures are kept for the next `flush()`. */
-  #flushInBackground(): void {
-    try {
-      this.#flushNow();
-    } catch (err) {
-      this.#failure = err as MetadataWriteError;
-    }
-  }
-
-  /** Before a read: the reader must see its own writes, so a failure fails the read. */
-  #flushForRead(): void {
+  /** Before a read: the reader must see its own writes, so a failure to write them fails the read. */
+  async #beforeRead(): Promise<void> {
     if (this.#closed) throw closedError();
-    this.#flushNow();
-  }
-
-  /** For `flush()`/`flushSync()`/`close()`: also reports a failure of an earlier background write. */
-  #flushAndReport(): void {
-    if (this.#closed) return;
-    try {
-      this.#flushNow();
-    } catch (err) {
-      if (this.#failure?.context.retrying === true) this.#failure = undefined; // superseded
-      throw err;
-    }
-    const failure = this.#failure;
-    this.#failure = undefined;
-    if (failure !== undefined) throw failure;
-  }
-
-  /** Writes everything queued, synchronously, in one transaction. */
-  #flushNow(): void {
-    this.#clearTimer();
-    this.#due = 0;
-    if (this.#queue.isEmpty) return;
-    const batch = this.#queue.take();
-    try {
-      this.#writer.writeSync(batch);
-      this.#retrying = false;
-      // An earlier transient failure is resolved: its changes are written now.
-      if (this.#failure?.context.retrying === true) this.#failure = undefined;
-      return;
-    } catch (err) {
-      if (!isDataError(err)) {
-        this.#queue.restore(batch);
-        this.#retrying = true;
-        this.#startTimer(RETRY_DELAY_MS);
-        throw writeError(err, `${this.#queue.size} changes stay queued and will be retried`, {
-          retrying: true,
-        });
-      }
-      // A bad row: write the others one by one rather than lose the whole burst.
-      const refused = this.#writer.writeEachSync(batch) ?? { count: 0, errors: [] };
-      this.#retrying = false;
-      if (refused.count > 0) {
-        throw writeError(refused.errors[0], `${refused.count} refused rows were dropped`, {
-          retrying: false,
-          refused: refused.count,
-        });
-      }
-    }
+    await this.#writes.beforeRead();
   }
 }
 
@@ -462,14 +355,6 @@ export class EmbeddedClient implements OrchestrationClient {
 function defaultSecretKeySource(path: string): SecretKeySource {
   if (path === ":memory:" || path === "") return new SecretKeySource({ file: "", value: SecretKey.generate().toBase64() });
   return new SecretKeySource({ file: join(dirname(path), SECRET_KEY_FILE_NAME) });
-}
-
-function writeError(cause: unknown, consequence: string, context: Record<string, unknown>) {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new MetadataWriteError(
-    `Could not write run metadata to the embedded store: ${reason}. ${consequence}.`,
-    { cause, context },
-  );
 }
 
 function closedError(): CairnError {

@@ -7,11 +7,6 @@ import { EmbeddedClient, type EmbeddedClientOptions } from "./embedded-client.js
 export interface OpenEmbeddedClientOptions extends EmbeddedClientOptions {
   /** The SQLite database file (created, with its folder, if missing), or `":memory:"`. */
   path: string;
-  /**
-   * How long a write waits for another process's lock before it fails (and is retried).
-   * @default 5000
-   */
-  busyTimeoutMs?: number;
 }
 
 /**
@@ -30,7 +25,8 @@ export interface OpenEmbeddedClientOptions extends EmbeddedClientOptions {
  * ```
  */
 export async function openEmbeddedClient(options: OpenEmbeddedClientOptions): Promise<EmbeddedClient> {
-  const { path, busyTimeoutMs, ...clientOptions } = options;
+  const { path, ...clientOptions } = options;
+  const { busyTimeoutMs } = options;
   const sqlite = createSqliteDatabase(path, busyTimeoutMs === undefined ? {} : { busyTimeoutMs });
   const db = createSqliteKysely(sqlite);
   try {
@@ -39,5 +35,14 @@ export async function openEmbeddedClient(options: OpenEmbeddedClientOptions): Pr
     await db.destroy();
     throw err;
   }
-  return new EmbeddedClient(sqlite, db, path, clientOptions);
+  const client = new EmbeddedClient(sqlite, db, path, { ...clientOptions, busyTimeoutMs });
+  if (options.writerThread === true) {
+    try {
+      await client.writerThreadReady();
+    } catch (err) {
+      await client.close();
+      throw err;
+    }
+  }
+  return client;
 }

@@ -16,7 +16,8 @@ export function selectFlowRuns(db: Kysely<CairnDatabase>, query: FlowRunQuery = 
   }
   if (query.tag !== undefined) {
     // `tags` is JSON array text: the tag, JSON-quoted, is one of its elements when it occurs in it.
-    // replace() is case-sensitive and needs no escaping on SQLite and PostgreSQL alike (LIKE is neither).
+    // replace() is case-sensitive and needs no escaping, on SQLite and PostgreSQL alike (LIKE is neither).
+    // Not indexed: a tag few runs have scans the runs newest first until the page is full (docs/ui.md).
     const needle = JSON.stringify(query.tag);
     q = q.where(sql<boolean>`replace(${sql.ref("tags")}, ${needle}, '') <> ${sql.ref("tags")}`);
   }

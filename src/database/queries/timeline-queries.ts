@@ -6,7 +6,7 @@ export function selectTimelineTaskRuns(db: Kysely<CairnDatabase>, flowRunId: str
   return db
     .selectFrom("task_run")
     .select([
-      "id", "name", "task_key", "dynamic_key", "state_type", "state_name", "state_timestamp",
+      "id", "name", "state_type", "state_name", "state_message", "state_timestamp",
       "start_time", "end_time", "created", "run_count",
     ])
     .where("flow_run_id", "=", flowRunId)
@@ -16,16 +16,19 @@ export function selectTimelineTaskRuns(db: Kysely<CairnDatabase>, flowRunId: str
 }
 
 /**
- * The states of every task run of a flow run, in each run's recording order, without
- * their data: what attempts are derived from. Goes through the task runs of the flow
- * run (an index), then each run's states (the primary key).
+ * The states of the task runs of a flow run whose row does not tell their attempts
+ * (retried, or waiting for a retry: see `rowTellsAttempts`), in each run's recording
+ * order, without their data. Goes through the task runs of the flow run (an index), then
+ * each such run's states (the primary key).
  */
-export function selectTaskRunStateMarks(db: Kysely<CairnDatabase>, flowRunId: string) {
+export function selectRetriedTaskRunStates(db: Kysely<CairnDatabase>, flowRunId: string) {
   return db
     .selectFrom("task_run as t")
     .innerJoin("run_state as s", "s.run_id", "t.id")
     .select(["s.run_id", "s.type", "s.name", "s.message", "s.timestamp"])
     .where("t.flow_run_id", "=", flowRunId)
+    .where((eb) => eb.or([eb("t.run_count", ">", 1), eb("t.state_type", "in", ["SCHEDULED", "PAUSED"])]))
+    .where("s.type", "<>", "PENDING")
     .orderBy("s.run_id")
     .orderBy("s.seq");
 }

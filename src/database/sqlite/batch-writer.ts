@@ -17,6 +17,10 @@ import { reserveSequence } from "../sequence.js";
 import type { StatementCache } from "./statement-cache.js";
 import { TableWriter } from "./table-writer.js";
 import type { WriteBatch } from "../service/write-batch.js";
+import type { DecodedTable } from "./writer-thread/batch-codec.js";
+
+/** A batch decoded by the writer thread: its four tables' cells (`decodeBatch`). */
+export type DecodedBatch = readonly DecodedTable[];
 
 /** What {@link BatchWriter.writeEach} could not write. */
 export interface RefusedRows {
@@ -37,6 +41,8 @@ export class BatchWriter {
   readonly #writeAll: Database.Transaction<(batch: WriteBatch, batchId?: string) => boolean>;
   readonly #writeEach: Database.Transaction<(batch: WriteBatch, batchId?: string) => RefusedRows | undefined>;
   readonly #claimBatchId: (batchId: string | undefined) => boolean;
+  readonly #writeDecoded: Database.Transaction<(batches: readonly DecodedBatch[]) => void>;
+  readonly #writeDecodedEach: Database.Transaction<(batches: readonly DecodedBatch[]) => RefusedRows>;
 
   constructor(sqlite: Database.Database, db: Kysely<CairnDatabase>, cache: StatementCache) {
     const compile = <T>(build: (rows: never) => { compile(): T }) => (rows: readonly object[]) =>
@@ -69,6 +75,37 @@ export class BatchWriter {
       ];
       return { count: errors.length, errors };
     });
+    const tables = [this.#flowRuns, this.#taskRuns, this.#states, this.#logs] as const;
+    this.#writeDecoded = sqlite.transaction((batches: readonly DecodedBatch[]) => {
+      for (const batch of batches) {
+        let seq = reserveSequence(batch.reduce((n, t) => n + t.rows, 0));
+        batch.forEach((table, t) => {
+          tables[t]?.writeCells(table.values, table.rows, seq);
+          seq += table.rows;
+        });
+      }
+    });
+    this.#writeDecodedEach = sqlite.transaction((batches: readonly DecodedBatch[]): RefusedRows => {
+      const errors: unknown[] = [];
+      for (const batch of batches) {
+        let seq = reserveSequence(batch.reduce((n, t) => n + t.rows, 0));
+        batch.forEach((table, t) => {
+          errors.push(...(tables[t]?.writeEachCells(table.values, table.rows, seq) ?? []));
+          seq += table.rows;
+        });
+      }
+      return { count: errors.length, errors };
+    });
+  }
+
+  /** Writes decoded batches, in order, in one transaction (all or nothing; throws on failure). */
+  writeDecoded(batches: readonly DecodedBatch[]): void {
+    this.#writeDecoded.immediate(batches);
+  }
+
+  /** Like {@link BatchWriter.writeEach}, for decoded batches. */
+  writeDecodedEach(batches: readonly DecodedBatch[]): RefusedRows {
+    return this.#writeDecodedEach.immediate(batches);
   }
 
   /**

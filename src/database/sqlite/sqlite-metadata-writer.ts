@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Kysely } from "kysely";
-import { BatchWriter, type RefusedRows } from "./batch-writer.js";
+import { BatchWriter, type DecodedBatch, type RefusedRows } from "./batch-writer.js";
 import { reserveSequence } from "../sequence.js";
 import { StatementCache } from "./statement-cache.js";
 import { isDataError } from "./write-failure.js";
@@ -66,6 +66,16 @@ export class SqliteMetadataWriter implements MetadataWriter {
    */
   writeSync(batch: WriteBatch, batchId?: string): boolean {
     return this.#batches.write(batch, batchId);
+  }
+
+  /** Writes batches decoded by the writer thread, in order, in one transaction (or nothing, and throws). */
+  writeDecodedSync(batches: readonly DecodedBatch[]): void {
+    this.#batches.writeDecoded(batches);
+  }
+
+  /** Like {@link SqliteMetadataWriter.writeEachSync}, for decoded batches. */
+  writeDecodedEachSync(batches: readonly DecodedBatch[]): RefusedRows {
+    return this.#batches.writeDecodedEach(batches);
   }
 
   /** Writes the batch row by row in one transaction, skipping refused rows; undefined when `batchId` was applied. */

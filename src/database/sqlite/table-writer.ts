@@ -63,6 +63,39 @@ export class TableWriter<R> {
     return errors;
   }
 
+  /**
+   * Writes `rows` rows of ready cells (column order, `seq` last): row `i` gets sequence
+   * value `firstSeq + i`. Throws on the first error.
+   */
+  writeCells(cells: unknown[], rows: number, firstSeq: number): void {
+    const width = this.#columns.length;
+    for (let i = 0; i < rows; i++) cells[i * width + width - 1] = firstSeq + i;
+    let i = 0;
+    for (const size of CHUNK_SIZES) {
+      while (rows - i >= size) {
+        const statement = this.#cache.get(this.#sqlFor(size));
+        statement.run(i === 0 && size === rows ? cells : cells.slice(i * width, (i + size) * width));
+        i += size;
+      }
+    }
+  }
+
+  /** Like {@link TableWriter.writeEach}, for ready cells. */
+  writeEachCells(cells: unknown[], rows: number, firstSeq: number): unknown[] {
+    const width = this.#columns.length;
+    const errors: unknown[] = [];
+    const statement = this.#cache.get(this.#sqlFor(1));
+    for (let i = 0; i < rows; i++) {
+      cells[i * width + width - 1] = firstSeq + i;
+      try {
+        statement.run(cells.slice(i * width, (i + 1) * width));
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    return errors;
+  }
+
   #values(records: readonly R[], start: number, count: number, firstSeq: number): unknown[] {
     const columns = this.#columns;
     const values = new Array<unknown>(count * columns.length);

@@ -55,3 +55,45 @@ export function attemptsFromStates(states: readonly StateMark[]): Attempt[] {
   }
   return attempts;
 }
+
+/** The columns of a run row {@link attemptsFromRow} reads. */
+export interface RunRowMark {
+  state_type: StateType;
+  state_name: string;
+  state_message: string | null;
+  start_time: string | null;
+  end_time: string | null;
+  run_count: number | string;
+}
+
+/**
+ * The attempts of a run that was entered at most once and is not waiting for a retry,
+ * from its row alone: the row's start time is its first RUNNING state's, its end time its
+ * final state's, so the one attempt reads the same as {@link attemptsFromStates} would
+ * make it. Undefined for a run whose states must be read (retried, or SCHEDULED/PAUSED).
+ *
+ * @example
+ * ```ts
+ * attemptsFromRow(row) ?? attemptsFromStates(await statesOf(row.id));
+ * ```
+ */
+export function attemptsFromRow(row: RunRowMark): Attempt[] | undefined {
+  if (!rowTellsAttempts(row)) return undefined;
+  if (row.start_time === null) return [];
+  const ended = row.end_time !== null && row.state_type !== "RUNNING";
+  return [
+    {
+      number: 1,
+      start: row.start_time,
+      end: ended ? row.end_time : null,
+      stateType: ended ? row.state_type : "RUNNING",
+      stateName: row.state_name,
+      message: ended ? row.state_message : null,
+    },
+  ];
+}
+
+/** Whether {@link attemptsFromRow} can tell a run's attempts (else its states are needed). */
+export function rowTellsAttempts(row: Pick<RunRowMark, "state_type" | "run_count">): boolean {
+  return Number(row.run_count) <= 1 && row.state_type !== "SCHEDULED" && row.state_type !== "PAUSED";
+}

@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { StateType } from "../../records/index.js";
-import { selectSubflowRuns, selectTaskRunStateMarks, selectTimelineTaskRuns } from "../queries/timeline-queries.js";
+import { selectRetriedTaskRunStates, selectSubflowRuns, selectTimelineTaskRuns } from "../queries/timeline-queries.js";
 import type { CairnDatabase } from "../schema.js";
-import { attemptsFromStates, type Attempt, type StateMark } from "./attempts.js";
+import { attemptsFromRow, attemptsFromStates, type Attempt, type StateMark } from "./attempts.js";
 
 /** The most task runs one timeline holds. */
 export const MAX_TIMELINE_TASK_RUNS = 50_000;
@@ -11,7 +11,6 @@ export const MAX_TIMELINE_TASK_RUNS = 50_000;
 export interface TimelineTaskRun {
   id: string;
   name: string;
-  taskKey: string;
   stateType: StateType;
   stateName: string;
   /** When its current state was recorded (for a Cached run: when it was found in the cache). */
@@ -34,9 +33,10 @@ export interface FlowRunTimeline {
 }
 
 /**
- * Reads the timeline of a flow run: its task runs oldest first, each with the attempts
- * derived from its states, and the subflow runs they stand for. Three indexed queries,
- * whatever the number of task runs.
+ * Reads the timeline of a flow run: its task runs oldest first, each with its attempts,
+ * and the subflow runs they stand for. Three indexed queries, whatever the number of task
+ * runs; the states are read only for runs that were retried (the row of a run entered
+ * once tells its one attempt).
  *
  * @example
  * ```ts
@@ -46,7 +46,7 @@ export interface FlowRunTimeline {
 export async function readFlowRunTimeline(db: Kysely<CairnDatabase>, flowRunId: string): Promise<FlowRunTimeline> {
   const [rows, marks, subflows] = await Promise.all([
     selectTimelineTaskRuns(db, flowRunId, MAX_TIMELINE_TASK_RUNS + 1).execute(),
-    selectTaskRunStateMarks(db, flowRunId).execute(),
+    selectRetriedTaskRunStates(db, flowRunId).execute(),
     selectSubflowRuns(db, flowRunId).execute(),
   ]);
   const statesByRun = new Map<string, StateMark[]>();
@@ -66,7 +66,6 @@ export async function readFlowRunTimeline(db: Kysely<CairnDatabase>, flowRunId: 
     (r): TimelineTaskRun => ({
       id: r.id,
       name: r.name,
-      taskKey: r.task_key,
       stateType: r.state_type,
       stateName: r.state_name,
       stateTimestamp: r.state_timestamp,
@@ -74,7 +73,7 @@ export async function readFlowRunTimeline(db: Kysely<CairnDatabase>, flowRunId: 
       startTime: r.start_time,
       endTime: r.end_time,
       runCount: Number(r.run_count),
-      attempts: attemptsFromStates(statesByRun.get(r.id) ?? []),
+      attempts: attemptsFromRow(r) ?? attemptsFromStates(statesByRun.get(r.id) ?? []),
       subflowRunId: subflowByParent.get(r.id) ?? null,
     }),
   );

@@ -16,9 +16,10 @@ export interface BlobHead {
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 
 /**
- * Reads the head fields of a blob for display, without checking anything (the checks are
- * the SDK reader's): the first line of the file is the whole JSON document, or the head of
- * a framed blob. Undefined when that line is not a JSON object.
+ * Reads the head fields of a blob for display, from its first bytes, without checking
+ * anything (the checks are the SDK reader's): the first line of the file is the whole
+ * JSON document (its `data` last, so a prefix cut before `"data"` holds every head
+ * field), or the head line of a framed blob. Undefined when no head can be read.
  *
  * @example
  * ```ts
@@ -28,11 +29,18 @@ const utf8 = new TextDecoder("utf-8", { fatal: false });
 export function readBlobHead(bytes: Uint8Array): BlobHead | undefined {
   let end = bytes.indexOf(0x0a);
   if (end < 0) end = bytes.length;
+  const line = utf8.decode(bytes.subarray(0, end));
   let head: Record<string, unknown>;
   try {
-    head = JSON.parse(utf8.decode(bytes.subarray(0, end))) as Record<string, unknown>;
+    head = JSON.parse(line) as Record<string, unknown>;
   } catch {
-    return undefined;
+    const data = line.indexOf(',"data":');
+    if (data < 0) return undefined;
+    try {
+      head = JSON.parse(`${line.slice(0, data)}}`) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
   }
   if (head === null || typeof head !== "object" || Array.isArray(head)) return undefined;
   const text = (v: unknown): string | null => (typeof v === "string" ? v : null);

@@ -6,7 +6,9 @@ import type { ResultReferenceView } from "../../database/views/result-reference-
 import type { StorageBlockView } from "../../database/views/task-run-details.js";
 import { isCairnError } from "../../errors/cairn-error.js";
 import { ResultIntegrityError } from "../../results/blob/result-integrity-error.js";
-import { readPersistedValue } from "../../results/read-persisted-value.js";
+import { readResultReference } from "../../results/read-result-reference.js";
+import { ResultReplacedError } from "../../results/result-replaced-error.js";
+import { ResultTooLargeError } from "../../results/result-too-large-error.js";
 import { readBlobHead, type BlobHead } from "./blob-head.js";
 import { previewValue, type ValuePreview } from "./preview-value.js";
 
@@ -57,7 +59,11 @@ export class ResultPreviewReader {
     this.#maxBytes = options.maxBytes;
   }
 
-  async read(reference: ResultReferenceView | undefined): Promise<ResultPreview> {
+  /**
+   * Previews the result `reference` names; `writtenBy` (e.g. `task run 'extract-0' (0190...)`)
+   * is named when the blob was replaced since that run wrote it.
+   */
+  async read(reference: ResultReferenceView | undefined, writtenBy?: string): Promise<ResultPreview> {
     const out: ResultPreview = { reference: reference ?? null, storageBlock: null, storage: null, size: null, blob: null, integrity: "unchecked", preview: { kind: "none", message: "" } };
     if (reference === undefined) {
       out.preview = { kind: "none", message: "This run has no result: its state holds no data (it has not finished, or it failed)." };
@@ -104,39 +110,25 @@ export class ResultPreviewReader {
     }
     out.storage = storage.describe();
     try {
-      out.size = await sizeOf(storage, reference.storageKey);
-      if (out.size !== null && out.size > this.#maxBytes) {
-        out.preview = tooLarge(out.size, this.#maxBytes);
+      const { size, head } = await peek(storage, reference.storageKey);
+      out.size = size;
+      out.blob = head === undefined ? null : (readBlobHead(head) ?? null);
+      if (size !== null && size > this.#maxBytes) {
+        out.preview = tooLarge(size, this.#maxBytes);
         return out;
       }
-      const bytes = await storage.readPath(reference.storageKey);
-      out.size = bytes.byteLength;
-      if (bytes.byteLength > this.#maxBytes) {
-        out.preview = tooLarge(bytes.byteLength, this.#maxBytes);
-        return out;
-      }
-      out.blob = readBlobHead(bytes) ?? null;
-      const value = await readPersistedValue(inMemory(bytes, storage), reference.storageKey);
-      if (reference.integrity !== null && out.blob?.integrity !== reference.integrity) {
-        out.integrity = "failed";
-        out.preview = {
-          kind: "error",
-          code: "RESULT_REPLACED",
-          message:
-            `The blob at key ${JSON.stringify(reference.storageKey)} in ${storage.describe()} is not the one this run wrote: its integrity hash ` +
-            `(${out.blob?.integrity ?? "none"}) differs from the reference's (${reference.integrity}). It was replaced after the run; its value is not shown.`,
-        };
-        return out;
-      }
+      // The SDK's read through a reference: the blob's own hash, the hash the reference recorded, the size cap.
+      const value = await readResultReference(reference, { storage, maxBytes: this.#maxBytes, writtenBy: writtenBy ?? undefined });
       out.integrity = "verified";
       out.preview = previewValue(value);
     } catch (err) {
-      if (err instanceof ResultIntegrityError) out.integrity = "failed";
-      out.preview = {
-        kind: "error",
-        code: isCairnError(err) ? err.code : "RESULT_UNREADABLE",
-        message: errorText(err),
-      };
+      if (err instanceof ResultTooLargeError) {
+        out.size = err.size;
+        out.preview = tooLarge(err.size, this.#maxBytes);
+        return out;
+      }
+      if (err instanceof ResultIntegrityError || err instanceof ResultReplacedError) out.integrity = "failed";
+      out.preview = { kind: "error", code: isCairnError(err) ? err.code : "RESULT_UNREADABLE", message: errorText(err) };
     }
     return out;
   }
@@ -157,33 +149,29 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The object's size without reading it, when the storage can tell (a local file's stat, an object listing). */
-async function sizeOf(storage: WritableFileSystem, key: string): Promise<number | null> {
+/** The most bytes read to show a blob's head fields. */
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * The object's size and first bytes (for its head fields), without reading it whole when
+ * the storage can tell: a local file's stat and first block, an object's ranged read.
+ */
+async function peek(storage: WritableFileSystem, key: string): Promise<{ size: number | null; head: Uint8Array | undefined }> {
   if (storage.openReader !== undefined) {
     const reader = await storage.openReader(key);
     try {
-      return reader.size;
+      const head = new Uint8Array(Math.min(reader.size, HEAD_BYTES));
+      let got = 0;
+      while (got < head.length) {
+        const n = await reader.read(head, got, head.length - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      return { size: reader.size, head: head.subarray(0, got) };
     } finally {
       await reader.close();
     }
   }
-  if (storage.listPaths !== undefined) {
-    let seen = 0;
-    for await (const info of storage.listPaths(key)) {
-      if (info.path === key) return info.size;
-      if (++seen >= 100) break;
-    }
-  }
-  return null;
-}
-
-/** The bytes already read, as a storage the SDK reader can read them from (errors still name the real storage). */
-function inMemory(bytes: Uint8Array, storage: WritableFileSystem): WritableFileSystem {
-  return {
-    blockTypeSlug: storage.blockTypeSlug,
-    readPath: () => Promise.resolve(bytes),
-    writePath: () => Promise.reject(new Error("The preview never writes to storage.")),
-    describe: () => storage.describe(),
-    toConfig: () => ({}),
-  };
+  if (storage.readHead !== undefined) return { size: null, head: await storage.readHead(key, HEAD_BYTES) };
+  return { size: null, head: undefined };
 }

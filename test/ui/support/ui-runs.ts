@@ -54,7 +54,7 @@ export async function runUiFlows(engine: Engine, resultsDir: string, rounds = 2)
   const embed = task({ name: "embed", persistResult: true }, () => Float32Array.from({ length: 256 }, (_, i) => Math.round(Math.sin(i / 8) * 1000) / 1000));
   const fetchRates = task({ name: "fetch-rates", cacheKeyFn: (_c, [day]) => `rates-${String(day)}`, resultSerializer: "json" }, (day: string) => ({ day, eurUsd: 1.08, eurGbp: 0.85 }));
   let flaky = 0;
-  const loadWarehouse = task({ name: "load-warehouse", retries: 2, retryDelaySeconds: 0, resultSerializer: "json" }, (n: number) => {
+  const loadWarehouse = task({ name: "load-warehouse", retries: 2, retryDelaySeconds: 0.02, resultSerializer: "json" }, (n: number) => {
     if (++flaky % 2 === 1) throw new Error("warehouse connection reset by peer");
     return { loaded: n };
   });

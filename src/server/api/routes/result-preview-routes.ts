@@ -45,6 +45,7 @@ export function resultPreviewRoutes(app: ApiApp, { service, preview }: RouteDeps
     const states = await service.readStates(runId);
     const current = states.at(-1);
     if (current === undefined) throw notFound("RUN_NOT_FOUND", `No flow run or task run has the id "${runId}".`, { runId });
-    return c.json(await reader.read(parseResultReference(current.data)), 200);
+    const kind = current.taskRunId === null ? "flow run" : "task run";
+    return c.json(await reader.read(parseResultReference(current.data), `the ${kind} ${runId}`), 200);
   });
 }

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ResultReferenceViewSchema, StorageBlockViewSchema } from "./view-schemas.js";
+import { orNull, ResultReferenceViewSchema, StorageBlockViewSchema } from "./view-schemas.js";
 
 const NodeTypeSchema = z
   .enum(["object", "array", "map", "set", "string", "number", "bigint", "boolean", "null", "undefined", "date", "binary", "error", "other"])
@@ -46,25 +46,27 @@ export const PreviewBodySchema = z
   ])
   .openapi("PreviewBody");
 
+/** `BlobHead`: a blob's fields but its data. */
+const BlobHeadSchema = z
+  .object({
+    formatVersion: z.number().int().nullable(),
+    serializer: z.string().nullable(),
+    createdAt: z.string().nullable(),
+    expiration: z.string().nullable(),
+    cairnVersion: z.string().nullable(),
+    integrity: z.string().nullable(),
+    layout: z.string(),
+  })
+  .openapi("BlobHead");
+
 /** `ResultPreview`. */
 export const ResultPreviewSchema = z
   .object({
-    reference: ResultReferenceViewSchema.nullable(),
-    storageBlock: StorageBlockViewSchema.nullable(),
+    reference: orNull(ResultReferenceViewSchema),
+    storageBlock: orNull(StorageBlockViewSchema),
     storage: z.string().nullable().openapi({ description: "The storage's label, e.g. `local-file-system at /srv/results`." }),
     size: z.number().int().nullable(),
-    blob: z
-      .object({
-        formatVersion: z.number().int().nullable(),
-        serializer: z.string().nullable(),
-        createdAt: z.string().nullable(),
-        expiration: z.string().nullable(),
-        cairnVersion: z.string().nullable(),
-        integrity: z.string().nullable(),
-        layout: z.string(),
-      })
-      .nullable()
-      .openapi("BlobHead"),
+    blob: orNull(BlobHeadSchema),
     integrity: z.enum(["verified", "failed", "unchecked"]).openapi({
       description: "verified: the SDK reader's checks passed (and the blob is the one the reference names); failed: the blob was refused and no value is sent.",
     }),

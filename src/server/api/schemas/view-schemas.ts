@@ -3,6 +3,17 @@ import { IdSchema, StateTypeSchema, TimestampSchema } from "./common-schemas.js"
 import { TaskRunSchema } from "./run-schemas.js";
 import { CACHE_MISS_REASONS } from "../../../states/cache-outcome.js";
 
+/**
+ * `schema | null` for a schema registered as a component: `.nullable()` on one loses the
+ * null in the OpenAPI 3.0 document (the generator emits the bare `$ref`), a union keeps it.
+ *
+ * @example
+ * ```ts
+ * z.object({ result: orNull(ResultReferenceViewSchema) });
+ * ```
+ */
+export const orNull = <S extends z.ZodType>(schema: S) => z.union([schema, z.null()]);
+
 /** `Attempt`: one attempt of a run, from a RUNNING state to the state that ended it. */
 export const AttemptSchema = z
   .object({
@@ -20,7 +31,6 @@ export const TimelineTaskRunSchema = z
   .object({
     id: IdSchema,
     name: z.string(),
-    taskKey: z.string(),
     stateType: StateTypeSchema,
     stateName: z.string(),
     stateTimestamp: TimestampSchema,
@@ -84,13 +94,13 @@ export const TaskRunDetailsSchema = z
         key: z.string(),
         hit: z.boolean(),
         entryTaskRunId: IdSchema.nullable(),
-        reason: CacheMissReasonSchema.nullable(),
+        reason: orNull(CacheMissReasonSchema),
         message: z.string().nullable(),
       })
       .nullable()
       .openapi({ description: "What the run's cache lookup found; null when the task does not cache." }),
-    result: ResultReferenceViewSchema.nullable(),
-    storageBlock: StorageBlockViewSchema.nullable(),
+    result: orNull(ResultReferenceViewSchema),
+    storageBlock: orNull(StorageBlockViewSchema),
     subflowRunId: IdSchema.nullable(),
   })
   .openapi("TaskRunDetails");

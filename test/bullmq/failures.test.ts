@@ -1,0 +1,76 @@
+// Failures without a worker in the way: Redis unreachable, and flows that time out or fail
+// while their jobs wait in the queue.
+import assert from "node:assert/strict";
+import { Queue } from "bullmq";
+import { after, before, describe, it } from "node:test";
+import { BullMQTaskRunner, DistributedError } from "../../src/bullmq.js";
+import { flow, isCairnError } from "../../src/index.js";
+import { createTestEngine, type TestEngine } from "../../src/testing/index.js";
+import { nap } from "./fixtures/tasks.js";
+import { cleanRedis, eventually, REDIS_URL, uniqueQueue } from "./support/worker-process.js";
+
+let t: TestEngine;
+const { queue, prefix } = uniqueQueue("failures");
+const runner = new BullMQTaskRunner({ connection: REDIS_URL, queue, prefix });
+const inspect = new Queue(queue, { connection: { url: REDIS_URL }, prefix });
+
+before(() => {
+  t = createTestEngine();
+});
+after(async () => {
+  await runner.close();
+  await inspect.close();
+  await t.cleanup();
+  await cleanRedis(prefix);
+});
+
+describe("Redis unreachable", () => {
+  it("fails the submitted task runs within a few seconds, naming the Redis URL; nothing hangs", async () => {
+    const down = new BullMQTaskRunner({ connection: "redis://:hunter2@127.0.0.1:6390", queue, prefix, connectTimeoutSeconds: 2 });
+    const f = flow({ name: "no-redis", taskRunner: down }, async () => Promise.all(nap.map([1, 2]).map((x) => x.result())));
+    const started = Date.now();
+    const state = await t.engine.run(() => f.returnState());
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+    assert.equal(state.type, "FAILED");
+    assert.match(state.message ?? "", /^Cannot reach Redis at redis:\/\/:\*{8}@127\.0\.0\.1:6390 to submit task runs to queue 'failures-[0-9a-f]+': .*ECONNREFUSED.*Start Redis there/);
+    const error = await state.result({ raiseOnFailure: false });
+    assert.ok(error instanceof DistributedError && isCairnError(error, "REDIS_UNREACHABLE"));
+    const client = await t.engine.client();
+    const runs = await client.readTaskRuns({ flowRunId: (await client.readFlowRuns({ flowName: "no-redis" }))[0]!.id });
+    assert.deepEqual(runs.map((r) => r.stateType), ["FAILED", "FAILED"], "each task run is recorded FAILED");
+  });
+});
+
+describe("flows that end while their jobs are queued", () => {
+  const waiting = async () => (await inspect.getJobCounts("waiting", "active", "delayed")) as Record<string, number>;
+
+  it("a flow that times out removes its queued jobs and cancels their runs", async () => {
+    const f = flow({ name: "times-out", taskRunner: runner, timeoutSeconds: 1 }, async () =>
+      Promise.all(nap.map([5, 5, 5]).map((x) => x.result())));
+    const state = await t.engine.run(() => f.returnState());
+    assert.equal(state.type, "FAILED");
+    assert.match(state.message ?? "", /timed out after 1 second/);
+    const client = await t.engine.client();
+    const flowRunId = (await client.readFlowRuns({ flowName: "times-out" }))[0]!.id;
+    await eventually(async () => (await client.readTaskRuns({ flowRunId })).every((r) => r.stateType === "CANCELLED"), 10_000, "the runs cancelled");
+    const [run] = await client.readTaskRuns({ flowRunId });
+    assert.match(run!.stateMessage ?? "", /The flow run ended before task run 'nap-\d' started \(.*timed out.*\), so its queued job was removed\./);
+    assert.equal((await waiting()).waiting, 0, "no job is left in the queue");
+  });
+
+  it("a flow that fails removes its queued jobs and cancels their runs", async () => {
+    const f = flow({ name: "fails", taskRunner: runner }, async () => {
+      nap.map([5, 5]);
+      await new Promise((r) => setTimeout(r, 300)); // the jobs are in Redis by now
+      throw new Error("the flow gave up");
+    });
+    const state = await t.engine.run(() => f.returnState());
+    assert.equal(state.type, "FAILED");
+    assert.equal(state.message, "the flow gave up");
+    const client = await t.engine.client();
+    const flowRunId = (await client.readFlowRuns({ flowName: "fails" }))[0]!.id;
+    const runs = await client.readTaskRuns({ flowRunId });
+    assert.deepEqual(runs.map((r) => r.stateType), ["CANCELLED", "CANCELLED"], "cancelled before the flow run ended");
+    assert.equal((await waiting()).waiting, 0);
+  });
+});
