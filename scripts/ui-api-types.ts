@@ -44,7 +44,9 @@ function baseType(s: Schema, indent: string): string {
   if (s.$ref !== undefined) return s.$ref.replace("#/components/schemas/", "");
   if (isNullOnly(s)) return "null";
   const union = s.anyOf ?? s.oneOf;
-  if (union !== undefined) return [...new Set(union.map((u) => typeOf(u, indent)))].join(" | ");
+  // Beside `properties`, an anyOf/oneOf only narrows the object they describe (e.g. a State names
+  // its flow run or its task run): the object type says it all.
+  if (union !== undefined && s.properties === undefined) return [...new Set(union.map((u) => typeOf(u, indent)))].join(" | ");
   if (s.allOf !== undefined) {
     const parts = s.allOf.filter((p) => !(Object.keys(p).length === 1 && p.description !== undefined));
     const nullable = parts.some(isNullOnly);

@@ -77,6 +77,7 @@ export type TaskRun = {
   stateData: string | null;
 };
 
+/** A state belongs to a flow run or a task run: flowRunId, taskRunId or both are set. */
 export type State = {
   id: string;
   flowRunId: string | null;
@@ -187,14 +188,14 @@ export type BlockDocument = {
 };
 
 export type BlockDocumentInput = {
-  data: Record<string, null>;
+  data: Record<string, unknown>;
   secretFields?: Array<string>;
   overwrite?: boolean;
 };
 
 export type AnonymousBlockDocumentInput = {
   blockTypeSlug: string;
-  data: Record<string, null>;
+  data: Record<string, unknown>;
   secretFields?: Array<string>;
 };
 
@@ -520,7 +521,7 @@ export interface ApiGetRoutes {
   /** List block documents (secrets always masked), by type then name */
   "/block-documents": {
     path: {};
-    query: { blockTypeSlug?: string; includeAnonymous?: boolean; includeSecrets?: boolean };
+    query: { blockTypeSlug?: string; includeAnonymous?: boolean; includeSecrets?: false };
     response: BlockDocuments;
   };
   /** Read a block document by id */
