@@ -18,12 +18,7 @@ import { performance } from "node:perf_hooks";
 import { DEFAULT_FLUSH_THRESHOLD } from "../src/client/embedded/embedded-client.js";
 import { openEmbeddedClient } from "../src/client/embedded/open-embedded-client.js";
 import type { StateRecord, StateType, TaskRunRecord } from "../src/records/index.js";
-import { insertStates, upsertTaskRuns } from "../src/database/queries/write-queries.js";
-import { RUN_STATE_COLUMNS, stateToRow } from "../src/database/rows/state-row.js";
-import { TASK_RUN_COLUMNS, taskRunToRow } from "../src/database/rows/task-run-row.js";
-import { createSqliteDatabase } from "../src/database/sqlite/create-sqlite-database.js";
-import { createSqliteKysely } from "../src/database/sqlite/create-sqlite-kysely.js";
-import { migrateSqliteDatabase } from "../src/database/sqlite/migrate-sqlite-database.js";
+import { rawRecord } from "./support/raw-sqlite.js";
 
 const N = Number(process.argv[2] ?? 10_000);
 const ROUNDS = Number(process.argv[3] ?? 5);
@@ -130,28 +125,7 @@ async function clientRound(path: string, work: Work, options: { flushThreshold?:
  * in one transaction (`burst` = N), or committed every `burst` task runs.
  */
 async function rawRound(path: string, work: Work, burst = work.runs.length) {
-  const sqlite = createSqliteDatabase(path);
-  const db = createSqliteKysely(sqlite);
-  await migrateSqliteDatabase(sqlite, db);
-  const placeholder = (cols: readonly string[]) => Object.fromEntries(cols.map((c) => [c, null]));
-  const upsert = sqlite.prepare(upsertTaskRuns(db, [placeholder(TASK_RUN_COLUMNS) as never]).compile().sql);
-  const insert = sqlite.prepare(insertStates(db, [placeholder(RUN_STATE_COLUMNS) as never]).compile().sql);
-  let seq = Date.now() * 1000;
-  const writeRange = sqlite.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      for (const state of work.states[i] as StateRecord[]) {
-        const row = stateToRow(state, seq++);
-        insert.run(RUN_STATE_COLUMNS.map((c) => row[c]));
-      }
-      const row = taskRunToRow(work.runs[i] as TaskRunRecord, seq++);
-      upsert.run(TASK_RUN_COLUMNS.map((c) => row[c]));
-    }
-  });
-  const t0 = performance.now();
-  for (let i = 0; i < work.runs.length; i += burst) writeRange.immediate(i, Math.min(i + burst, work.runs.length));
-  const t1 = performance.now();
-  await db.destroy();
-  return { total: t1 - t0 };
+  return { total: await rawRecord(path, work, burst) };
 }
 
 function median(xs: number[]): number {
