@@ -28,6 +28,26 @@ const OUTCOME_TTL_SECONDS = 24 * 3600;
 /** How far the wall clock may lag the monotonic one before we count it as set back. */
 const CLOCK_SLACK_MS = 20;
 
+/** How long a finished run waits for the other running jobs to share its metadata flush. */
+const FLUSH_WINDOW_MS = 1;
+
+interface FlushGroup {
+  size: number;
+  readonly done: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+function flushGroup(): FlushGroup {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { size: 0, done, resolve, reject };
+}
+
 /** What {@link JobProcessor} works with. */
 export interface JobProcessorParts {
   readonly engine: Engine;
@@ -56,14 +76,28 @@ export class JobProcessor {
   readonly #parts: JobProcessorParts;
   readonly #serializers = new Map<string, Serializer>();
   readonly #probed = new Set<string>();
-  #flushing: Promise<void> | undefined;
-  #nextFlush: Promise<void> | undefined;
+  /** Jobs in {@link JobProcessor.process} now. */
+  #running = 0;
+  /** The runs waiting for the next flush. */
+  #group: FlushGroup | undefined;
+  #flushing = false;
+  #flushTimer: NodeJS.Timeout | undefined;
 
   constructor(parts: JobProcessorParts) {
     this.#parts = parts;
   }
 
   async process(job: Job, token: string | undefined): Promise<CairnJobReturn> {
+    this.#running++;
+    try {
+      return await this.#process(job, token);
+    } finally {
+      this.#running--;
+      this.#maybeFlush();
+    }
+  }
+
+  async #process(job: Job, token: string | undefined): Promise<CairnJobReturn> {
     const { engine } = this.#parts;
     const startedAt = { wall: Date.now(), monotonic: performance.now() };
     const data = job.data as CairnJobData;
@@ -146,25 +180,42 @@ export class JobProcessor {
 
   /**
    * Group commit: a run's states are durable once a flush that began after they were
-   * recorded has ended. While one flush is writing, the runs finishing meanwhile share the
-   * next one (it starts as soon as the current one ends), so a burst of finishing runs
-   * costs two writes, not one each, and a lone run waits for nobody.
+   * recorded has ended. Runs that finish while other jobs are running here wait for them up
+   * to {@link FLUSH_WINDOW_MS} (or until every running job is waiting), and one flush makes
+   * all of their states durable; a lone run flushes at once. One flush at a time.
    */
   #flush(): Promise<void> {
-    if (this.#flushing === undefined) return this.#startFlush();
-    this.#nextFlush ??= this.#flushing.catch(() => undefined).then(() => {
-      this.#nextFlush = undefined;
-      return this.#startFlush();
-    });
-    return this.#nextFlush;
+    const group = (this.#group ??= flushGroup());
+    group.size++;
+    this.#maybeFlush();
+    return group.done;
   }
 
-  #startFlush(): Promise<void> {
-    const flushing = this.#parts.engine.flush().finally(() => {
-      if (this.#flushing === flushing) this.#flushing = undefined;
+  #maybeFlush(): void {
+    const group = this.#group;
+    if (group === undefined || this.#flushing) return;
+    if (group.size < this.#running) {
+      this.#flushTimer ??= setTimeout(() => {
+        this.#flushTimer = undefined;
+        this.#startFlush();
+      }, FLUSH_WINDOW_MS);
+      return;
+    }
+    this.#startFlush();
+  }
+
+  #startFlush(): void {
+    const group = this.#group;
+    if (group === undefined || this.#flushing) return; // the flush in flight starts it when it ends
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    this.#group = undefined;
+    this.#flushing = true;
+    this.#parts.engine.flush().then(group.resolve, group.reject).finally(() => {
+      this.#flushing = false;
+      this.#maybeFlush();
+      if (this.#group !== undefined && this.#flushTimer === undefined) this.#startFlush();
     });
-    this.#flushing = flushing;
-    return flushing;
   }
 
   /** Small outcomes ride in the return value; larger ones wait in their own key. */
