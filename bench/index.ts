@@ -20,6 +20,7 @@ const BENCHES: Bench[] = [
   { file: "bench/store.ts", title: "Metadata store", markdown: false },
   { file: "bench/server.ts", title: "Server", markdown: true },
   { file: "bench/ui.ts", title: "Web UI", markdown: true },
+  { file: "bench/distributed.ts", title: "Distributed execution (BullMQ)", markdown: true },
 ];
 
 const only = process.argv.slice(2);

@@ -56,16 +56,34 @@ export function remoteTaskRun<T>(source: RemoteSource, rawArgs: readonly unknown
     },
     onAbandoned: (listener) => {
       const signals = [flow.signal, flow.dropQueued].filter((s): s is AbortSignal => s !== undefined);
-      const handlers = signals.map((signal) => {
-        const handler = (): void => listener(errorMessage(signal.reason));
-        if (signal.aborted) queueMicrotask(handler);
-        else signal.addEventListener("abort", handler, { once: true });
-        return () => signal.removeEventListener("abort", handler);
-      });
-      return () => { for (const off of handlers) off(); };
+      const offs = signals.map((signal) => onAbort(signal, listener));
+      return () => { for (const off of offs) off(); };
     },
     settle,
   };
+}
+
+/** Listeners of each signal: one abort handler per signal however many task runs wait on it. */
+const abortListeners = new WeakMap<AbortSignal, Set<(reason: string) => void>>();
+
+function onAbort(signal: AbortSignal, listener: (reason: string) => void): () => void {
+  if (signal.aborted) {
+    queueMicrotask(() => listener(errorMessage(signal.reason)));
+    return () => undefined;
+  }
+  let listeners = abortListeners.get(signal);
+  if (listeners === undefined) {
+    const set = new Set<(reason: string) => void>();
+    listeners = set;
+    abortListeners.set(signal, set);
+    signal.addEventListener("abort", () => {
+      for (const l of [...set]) l(errorMessage(signal.reason));
+      set.clear();
+    }, { once: true });
+  }
+  listeners.add(listener);
+  const own = listeners;
+  return () => own.delete(listener);
 }
 
 async function describe<T>(source: RemoteSource, rawArgs: readonly unknown[]): Promise<RemoteTaskRunDescription | State<T>> {

@@ -39,6 +39,8 @@ export interface RemoteRunEnvironment {
   readonly finalize?: (state: State) => Promise<State | undefined>;
   /** Aborted to stop the run's code early (passed to it as its run context's signal). */
   readonly signal?: AbortSignal;
+  /** Makes what was recorded durable (a process running many runs at once can share one write). @default the client's flush */
+  readonly flush?: () => Promise<void>;
 }
 
 /** How a remote task run ended here. */
@@ -176,7 +178,7 @@ async function finish<T>(
   try {
     const final = env.finalize === undefined ? state : ((await env.finalize(state)) as State<T> | undefined);
     if (final !== undefined) recorder.release(final);
-    await client.flush();
+    await (env.flush === undefined ? client.flush() : env.flush());
     return { state: final ?? state, recorded: final !== undefined, runCount: recorder.row.runCount };
   } finally {
     for (const release of claims) await release();

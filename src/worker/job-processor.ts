@@ -25,6 +25,29 @@ import type { TaskCatalog } from "./task-catalog.js";
 /** How long an outcome waits in Redis for its flow (a flow that is gone never reads it). */
 const OUTCOME_TTL_SECONDS = 24 * 3600;
 
+/** How far the wall clock may lag the monotonic one before we count it as set back. */
+const CLOCK_SLACK_MS = 20;
+
+/** How long a finished run waits for the other running jobs to share its metadata flush. */
+const FLUSH_WINDOW_MS = 1;
+
+interface FlushGroup {
+  size: number;
+  readonly done: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+function flushGroup(): FlushGroup {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { size: 0, done, resolve, reject };
+}
+
 /** What {@link JobProcessor} works with. */
 export interface JobProcessorParts {
   readonly engine: Engine;
@@ -53,13 +76,30 @@ export class JobProcessor {
   readonly #parts: JobProcessorParts;
   readonly #serializers = new Map<string, Serializer>();
   readonly #probed = new Set<string>();
+  /** Jobs in {@link JobProcessor.process} now. */
+  #running = 0;
+  /** The runs waiting for the next flush. */
+  #group: FlushGroup | undefined;
+  #flushing = false;
+  #flushTimer: NodeJS.Timeout | undefined;
 
   constructor(parts: JobProcessorParts) {
     this.#parts = parts;
   }
 
   async process(job: Job, token: string | undefined): Promise<CairnJobReturn> {
+    this.#running++;
+    try {
+      return await this.#process(job, token);
+    } finally {
+      this.#running--;
+      this.#maybeFlush();
+    }
+  }
+
+  async #process(job: Job, token: string | undefined): Promise<CairnJobReturn> {
     const { engine } = this.#parts;
+    const startedAt = { wall: Date.now(), monotonic: performance.now() };
     const data = job.data as CairnJobData;
     if (data?.cairn !== JOB_FORMAT_VERSION || typeof data.spec?.taskRun?.id !== "string") {
       throw new Error(
@@ -69,6 +109,10 @@ export class JobProcessor {
     }
     const spec = data.spec;
     const subject = `Task run '${spec.taskRun.name}'`;
+    if (token !== undefined && !this.#lockSurelyHeld(job, startedAt) && (await job.extendLock(token, this.#parts.lockMs)) !== 1) {
+      // Taken, then frozen (or kept waiting) past the lock: another worker has the run now.
+      throw new Error(`${subject}: this worker lost the job's lock before it began (another worker took it over); it does not run it.`);
+    }
     return engine.run(async () => {
       let transport: ValueTransport | undefined;
       let outcome: CairnJobOutcome | undefined;
@@ -87,9 +131,12 @@ export class JobProcessor {
           serializer,
           lostAttempts: job.stalledCounter ?? 0,
           claimCacheKey: (key) => this.#parts.locks.claim(key),
+          flush: () => this.#flush(),
           finalize: async (state) => {
             // Still this worker's job? (A worker frozen past its lock lost it to another.)
-            if (token !== undefined && (await job.extendLock(token, this.#parts.lockMs)) !== 1) return undefined;
+            if (token !== undefined && !this.#lockSurelyHeld(job, startedAt) && (await job.extendLock(token, this.#parts.lockMs)) !== 1) {
+              return undefined;
+            }
             const encoded = await encodeOutcome(state, 0, t, subject);
             outcome = encoded.outcome;
             return encoded.state;
@@ -107,6 +154,67 @@ export class JobProcessor {
         outcome = (await encodeOutcome(state, spec.taskRun.runCount, transport, subject)).outcome;
       }
       return this.#handBack(String(job.id), outcome);
+    });
+  }
+
+  /**
+   * Whether this worker surely still holds the job's lock, so that finalizing a run need not
+   * ask Redis (one round trip per job less). BullMQ set the lock, for `lockMs`, when it handed
+   * the job over: after `job.processedOn`, this process's `Date.now()` when it asked for the
+   * job (the clock BullMQ's own lock renewal goes by). From then on the lock is only extended
+   * while the job is ours: the stalled check takes only jobs without a lock, `Queue.remove`
+   * refuses locked ones. So while less than a tenth of `lockMs` has passed since
+   * `processedOn`, the lock is held, with at least 0.9 × `lockMs` left for the final write. A
+   * freeze anywhere before this check (between taking the job and processing it, or during
+   * the run) counts in that time; a wall clock set back meanwhile (seen against the
+   * monotonic clock) makes us ask Redis.
+   */
+  #lockSurelyHeld(job: Job, startedAt: { wall: number; monotonic: number }): boolean {
+    const processedOn = job.processedOn;
+    if (processedOn === undefined || startedAt.wall < processedOn) return false;
+    const now = Date.now();
+    const monotonic = performance.now() - startedAt.monotonic;
+    if (now - startedAt.wall < monotonic - CLOCK_SLACK_MS) return false; // the wall clock went back
+    return Math.max(now - processedOn, monotonic) < this.#parts.lockMs / 10;
+  }
+
+  /**
+   * Group commit: a run's states are durable once a flush that began after they were
+   * recorded has ended. Runs that finish while other jobs are running here wait for them up
+   * to {@link FLUSH_WINDOW_MS} (or until every running job is waiting), and one flush makes
+   * all of their states durable; a lone run flushes at once. One flush at a time.
+   */
+  #flush(): Promise<void> {
+    const group = (this.#group ??= flushGroup());
+    group.size++;
+    this.#maybeFlush();
+    return group.done;
+  }
+
+  #maybeFlush(): void {
+    const group = this.#group;
+    if (group === undefined || this.#flushing) return;
+    if (group.size < this.#running) {
+      this.#flushTimer ??= setTimeout(() => {
+        this.#flushTimer = undefined;
+        this.#startFlush();
+      }, FLUSH_WINDOW_MS);
+      return;
+    }
+    this.#startFlush();
+  }
+
+  #startFlush(): void {
+    const group = this.#group;
+    if (group === undefined || this.#flushing) return; // the flush in flight starts it when it ends
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    this.#group = undefined;
+    this.#flushing = true;
+    this.#parts.engine.flush().then(group.resolve, group.reject).finally(() => {
+      this.#flushing = false;
+      this.#maybeFlush();
+      if (this.#group !== undefined && this.#flushTimer === undefined) this.#startFlush();
     });
   }
 
