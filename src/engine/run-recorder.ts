@@ -1,6 +1,7 @@
 import type { OrchestrationClient } from "../client/orchestration-client.js";
 import { FINAL_STATE_TYPES, type FlowRunRecord, type StateRecord, type TaskRunRecord } from "../records/index.js";
 import type { State } from "../states/state.js";
+import { PersistedResult } from "../results/persisted-result.js";
 import { isoTime } from "../utils/iso-time.js";
 
 /** A run in progress, as the engine tracks it for crash marking. */
@@ -43,9 +44,18 @@ export function toStateRecord(state: State, flowRunId: string | null, taskRunId:
     name: state.name,
     message: state.message ?? null,
     timestamp: isoTime(state.timestamp.getTime()),
-    data: state.data === undefined ? null : state.data.type === "unpersisted" ? UNPERSISTED_JSON : JSON.stringify(state.data.toRecord()),
+    data: resultText(state),
     details: detailsJson,
   };
+}
+
+/** A state's result as the store keeps it (JSON text), or null when it has none. */
+function resultText(state: State): string | null {
+  const data = state.data;
+  if (data === undefined) return null;
+  if (data.type === "unpersisted") return UNPERSISTED_JSON;
+  if (data instanceof PersistedResult) return data.toRecordText();
+  return JSON.stringify(data.toRecord());
 }
 
 function describeError(error: unknown): { name: string; message: string; stack?: string } {

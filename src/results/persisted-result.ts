@@ -48,6 +48,7 @@ export class PersistedResult<T = unknown> implements BaseResult<T> {
   readonly #writtenBy: string | undefined;
   readonly #storage: WritableFileSystem | undefined;
   #value: T | typeof NOT_HELD;
+  #recordText: string | undefined;
 
   constructor(init: PersistedResultInit<T>) {
     this.storageKey = init.storageKey;
@@ -96,5 +97,17 @@ export class PersistedResult<T = unknown> implements BaseResult<T> {
     };
     if (this.integrity !== undefined) record.integrity = this.integrity;
     return record;
+  }
+
+  /**
+   * `JSON.stringify(this.toRecord())`, what the metadata store keeps in a state's `data`:
+   * built once, from its fields' JSON, without the intermediate object.
+   */
+  toRecordText(): string {
+    this.#recordText ??=
+      `{"type":"reference","storageKey":${JSON.stringify(this.storageKey)},"storageBlockId":${JSON.stringify(this.storageBlockId)}` +
+      `,"serializerType":${JSON.stringify(this.serializerType)},"expiration":${this.expiration === null ? "null" : JSON.stringify(this.expiration.toISOString())}` +
+      `${this.integrity === undefined ? "" : `,"integrity":${JSON.stringify(this.integrity)}`}}`;
+    return this.#recordText;
   }
 }

@@ -6,6 +6,8 @@ import { after, before, describe, it } from "node:test";
 import { LocalFileSystem } from "../../src/blocks/local-file-system/local-file-system.js";
 import { isStorageError, StorageErrorCode } from "../../src/blocks/storage-error.js";
 import { isCairnError } from "../../src/errors/cairn-error.js";
+import { tryWritePathNow } from "../../src/blocks/write-path-now.js";
+import { readFileSync } from "node:fs";
 import { runStorageContract } from "./storage.contract.js";
 
 const bytesOf = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -119,6 +121,34 @@ void describe("LocalFileSystem", () => {
       });
     }
     assert.deepEqual(await allFiles(base), ["a"]);
+  });
+
+  void it("writes a small file synchronously once its directory is known, and declines what writePath must do", async () => {
+    const base = await freshDir();
+    const storage = new LocalFileSystem({ basepath: base });
+    assert.equal(tryWritePathNow(storage, "d/first", bytesOf("1")), false, "an unverified directory goes through writePath");
+    assert.deepEqual(await allFiles(base), []);
+    await storage.writePath("d/first", bytesOf("1"));
+    assert.equal(tryWritePathNow(storage, "d/second", bytesOf("2")), true);
+    // Complete under its final name when it returns, and no temporary file left.
+    assert.equal(readFileSync(join(base, "d", "second"), "utf8"), "2");
+    assert.deepEqual((await allFiles(base)).sort(), ["d", join("d", "first"), join("d", "second")]);
+    assert.equal(tryWritePathNow(storage, "d/big", new Uint8Array(64 * 1024 + 1)), false, "over 64 KiB: asynchronous");
+    assert.equal(tryWritePathNow(storage, "../escape", bytesOf("x")), false, "a bad key: writePath reports it");
+    const durable = new LocalFileSystem({ basepath: base, fsync: true });
+    await durable.writePath("d/third", bytesOf("3"));
+    assert.equal(tryWritePathNow(durable, "d/fourth", bytesOf("4")), false, "fsync: asynchronous");
+    assert.deepEqual((await allFiles(base)).sort(), ["d", join("d", "first"), join("d", "second"), join("d", "third")]);
+  });
+
+  void it("a synchronous write that fails leaves nothing and declines, so writePath reports the error", async () => {
+    const base = await freshDir();
+    const storage = new LocalFileSystem({ basepath: base });
+    await storage.writePath("d/first", bytesOf("1"));
+    await mkdir(join(base, "d", "target", "inside"), { recursive: true });
+    assert.equal(tryWritePathNow(storage, "d/target", bytesOf("x")), false);
+    assert.deepEqual((await allFiles(base)).sort(), ["d", join("d", "first"), join("d", "target"), join("d", "target", "inside")]);
+    await assert.rejects(storage.writePath("d/target", bytesOf("x")), (err: unknown) => isStorageError(err, StorageErrorCode.IsADirectory));
   });
 
   void it("writes again after the base directory was removed", async () => {

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { encodeBase64ResultBlob, decodeBase64ResultBlob } from "../../src/results/blob/base64-blob.js";
+import { encodeBase64Blob, encodeBase64ResultBlob, decodeBase64ResultBlob } from "../../src/results/blob/base64-blob.js";
 import { decodePersistedResultBlob, encodePersistedResultBlob, PersistedResultBlob } from "../../src/results/result-blob.js";
 import { ResultIntegrityError } from "../../src/results/blob/result-integrity-error.js";
 
@@ -27,6 +27,24 @@ describe("binary result blobs written and read without their text form", () => {
       assert.equal(decoded.fields.integrity, blob.integrity);
     });
   }
+
+  it("writes the general encoder's bytes for nested, unordered and non-ASCII serializer configs, with or without expiration", () => {
+    const configs = [
+      { type: "compressed/msgpack", serializer: { type: "msgpack" }, compressionlib: "zlib" },
+      { type: "custom-ü", zeta: 1, alpha: { b: [1, "é", null], a: true }, when: new Date("2026-01-01T00:00:00.000Z"), skipped: undefined },
+    ];
+    for (const serializer of configs) {
+      for (const expiration of [null, new Date("2027-05-06T07:08:09.010Z")]) {
+        const bytes = randomBytes(500);
+        const createdAt = new Date("2026-01-02T03:04:05.000Z");
+        const fast = encodeBase64Blob({ serializer, bytes, expiration, createdAt });
+        const general = PersistedResultBlob.create({ serializer, data: bytes.toString("base64"), expiration, createdAt });
+        assert.ok(Buffer.from(fast.bytes).equals(Buffer.from(encodePersistedResultBlob(general))));
+        assert.equal(fast.integrity, general.integrity);
+        assert.equal(decodePersistedResultBlob(fast.bytes, source).data, bytes.toString("base64"));
+      }
+    }
+  });
 
   it("refuses a corrupted data byte with the integrity error naming the key and storage", () => {
     const file = Buffer.from(encodeBase64ResultBlob({ serializer: { type: "v8" }, bytes: randomBytes(5000), expiration: null }));

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { task, LocalFileSystem, LiteralResult, UnpersistedResult, MissingResult, type WritableFileSystem } from "../../src/index.js";
+import { task, LocalFileSystem, LiteralResult, PersistedResult, UnpersistedResult, MissingResult, type WritableFileSystem } from "../../src/index.js";
 import { createTestEngine, type TestEngine } from "../../src/testing/index.js";
 
 let t: TestEngine;
@@ -53,5 +53,17 @@ describe("result objects (DESIGN §4)", () => {
     const client = await t.engine.client();
     const [run] = await client.readTaskRuns({ taskKey: ordered.taskKey });
     assert.equal(run?.stateType, "COMPLETED");
+  });
+
+  it("a reference's record text is exactly the JSON of its record, for any key, block, expiration and integrity", () => {
+    const cases = [
+      { storageKey: "0123456789abcdef0123456789abcdef", storageBlockId: "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", expiration: null, integrity: "sha256-6dmU7emi72k4Ol4HjWuqmLHIf0tdDxAZcPHIt/+lIzc=" },
+      { storageKey: 'odd "key"\\with/ünicode\u2028and\ttabs', storageBlockId: null, expiration: new Date("2030-01-02T03:04:05.678Z"), integrity: undefined },
+    ];
+    for (const c of cases) {
+      const ref = new PersistedResult({ ...c, serializerType: "compressed/json", storage: undefined });
+      assert.equal(ref.toRecordText(), JSON.stringify(ref.toRecord()));
+      assert.equal(ref.toRecordText(), ref.toRecordText());
+    }
   });
 });

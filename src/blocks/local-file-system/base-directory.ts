@@ -53,6 +53,11 @@ export class BaseDirectory {
     return outside;
   }
 
+  /** Whether `dir` was verified (or created) inside the base and not forgotten since: a write there needs no check. */
+  isKnown(dir: string): boolean {
+    return this.#known.has(dir);
+  }
+
   /** The real path of `file` and whether it is inside the base. */
   async resolveFile(file: string): Promise<{ real: string; inside: boolean }> {
     const real = await realpath(file);

@@ -9,6 +9,7 @@ import { parseBlockFields } from "../block-fields.js";
 import { StorageError, StorageErrorCode, type StorageOperation } from "../storage-error.js";
 import { parseStorageKey } from "../storage-key.js";
 import type { PathReader, PathWriter, StoredPathInfo, UnfinishedWrite, WritableFileSystem } from "../writable-file-system.js";
+import { writePathNow, type WritesPathNow } from "../write-path-now.js";
 import { TEMP_FILE_PATTERN, writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
 import { BaseDirectory } from "./base-directory.js";
 import { osErrorCode, toStorageError } from "./fs-error.js";
@@ -75,7 +76,7 @@ interface Location {
  * const bytes = await storage.readPath("reports/2024.json");
  * ```
  */
-export class LocalFileSystem extends Block implements WritableFileSystem {
+export class LocalFileSystem extends Block implements WritableFileSystem, WritesPathNow {
   /** The block type slug under which local-file-system blocks are saved. */
   static readonly blockTypeSlug = "local-file-system";
   /** The zod schema of the fields ({@link LocalFileSystemOptions}), checked at construction and load. */
@@ -161,6 +162,24 @@ export class LocalFileSystem extends Block implements WritableFileSystem {
         throw await this.#wrap(err, loc, "write", bytes.byteLength);
       }
     });
+  }
+
+  /**
+   * Writes a small file synchronously when it can ({@link writePathNow}): up to 64 KiB,
+   * without fsync, in a directory already verified inside the base (temporary file, then
+   * rename). False otherwise, or when the write failed: `writePath` then does it again.
+   * @internal
+   */
+  [writePathNow](path: string, bytes: Uint8Array): boolean {
+    if (this.fsync || !(bytes instanceof Uint8Array) || bytes.byteLength > SYNC_WRITE_MAX_BYTES) return false;
+    try {
+      const loc = this.#locate(path, "write");
+      if (!this.#base.isKnown(loc.dir)) return false;
+      writeFileAtomicSync(loc.dir, loc.name, bytes);
+      return true;
+    } catch {
+      return false; // writePath does it again and reports what went wrong, its way
+    }
   }
 
   /**

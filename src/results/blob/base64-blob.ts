@@ -3,6 +3,9 @@ import type { SerializerConfig } from "../../serializers/serializer.js";
 import { blobV1Schema } from "./blob-v1.js";
 import { cairnVersion } from "./cairn-version.js";
 import { canonicalJson } from "./canonical-json.js";
+import { blobHeadTemplate } from "./blob-head-template.js";
+import { isoTime } from "../../utils/iso-time.js";
+import { sha256Base64 } from "../../utils/sha256-base64.js";
 import { RESULT_BLOB_FORMAT_VERSION, type PersistedResultBlob } from "./persisted-result-blob-fields.js";
 import type { ResultBlobSource } from "./result-blob-source.js";
 import { ResultIntegrityError } from "./result-integrity-error.js";
@@ -113,17 +116,46 @@ export function encodeBase64ResultBlob(input: Base64BlobInput): Uint8Array {
   return encodeBase64Blob(input).bytes;
 }
 
-/** {@link encodeBase64ResultBlob}, with the integrity hash it wrote into the head. */
+/** Blobs with at most this many characters of base64 are hashed in one call, from a copy beside their header. */
+const ONE_SHOT_HASH_MAX = 64 * 1024;
+/** Where a small blob's hashed header and data are put side by side (reused: the encoder is synchronous). */
+let hashScratch = Buffer.allocUnsafe(0);
+/** `sha256-` and 44 characters of base64. */
+const INTEGRITY_LENGTH = 51;
+/** Between the integrity hash and `data`'s text. */
+const BEFORE_DATA = '","data":"';
+
+/**
+ * {@link encodeBase64ResultBlob}, with the integrity hash it wrote into the head. The parts
+ * of the head that depend only on the serializer's configuration come from
+ * {@link blobHeadTemplate}; the base64 is encoded once, into the file, and hashed from there.
+ */
 export function encodeBase64Blob(input: Base64BlobInput): { bytes: Uint8Array; integrity: string } {
-  const head = base64BlobHead(input);
+  const t = blobHeadTemplate(input.serializer);
+  const encoding = t.ascii ? "latin1" : "utf8";
+  const expiration = input.expiration === null ? "null" : `"${input.expiration.toISOString()}"`;
+  const createdAt = input.createdAt === undefined ? isoTime(Date.now()) : input.createdAt.toISOString();
   const input8 = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
   const dataLength = Math.ceil(input8.length / 3) * 4;
-  const out = Buffer.allocUnsafe(head.prefixBytes + dataLength + BLOB_TAIL.length);
-  out.write(head.prefix, 0, "utf8");
-  const at = head.prefixBytes + encodeBase64Into(input8, out, head.prefixBytes);
-  BLOB_TAIL.copy(out, at);
-  const integrity = `sha256-${hashHead(head.fields).update(out.subarray(head.prefixBytes, head.prefixBytes + dataLength)).digest("base64")}`;
-  out.write(integrity, head.integrityAt, "latin1");
+  const docHead = `${t.docStart}${expiration},"createdAt":"${createdAt}${t.docVersion}`;
+  const prefixBytes = (t.ascii ? docHead.length : Buffer.byteLength(docHead, "utf8")) + INTEGRITY_LENGTH + BEFORE_DATA.length;
+  const out = Buffer.allocUnsafe(prefixBytes + dataLength + BLOB_TAIL.length);
+  encodeBase64Into(input8, out, prefixBytes);
+  BLOB_TAIL.copy(out, prefixBytes + dataLength);
+  const data = out.subarray(prefixBytes, prefixBytes + dataLength);
+  const header = `${t.canonStart}"${createdAt}","expiration":${expiration}${t.canonEnd}`;
+  let digest: string;
+  if (dataLength <= ONE_SHOT_HASH_MAX) {
+    const headerBytes = t.ascii ? header.length : Buffer.byteLength(header, "utf8");
+    if (hashScratch.length < headerBytes + dataLength) hashScratch = Buffer.allocUnsafe(headerBytes + dataLength);
+    hashScratch.write(header, 0, encoding);
+    data.copy(hashScratch, headerBytes);
+    digest = sha256Base64(hashScratch.subarray(0, headerBytes + dataLength));
+  } else {
+    digest = createHash("sha256").update(header, "utf8").update(data).digest("base64");
+  }
+  const integrity = `sha256-${digest}`;
+  out.write(`${docHead}${integrity}${BEFORE_DATA}`, 0, encoding);
   return { bytes: out, integrity };
 }
 
