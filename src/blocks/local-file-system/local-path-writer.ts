@@ -4,6 +4,14 @@ import type { PathWriter } from "../writable-file-system.js";
 import { syncDirectory, tempFileName } from "./atomic-write.js";
 
 /**
+ * The most one `write` call hands the OS. Measured on these disks (ext4, Node 20): 17.5 MB
+ * written in parts of 1 MiB took 5–8 ms; in parts of 2 MiB or more, or in one call, 55–80 ms
+ * (the larger writes stall in the kernel's dirty-page throttling). `fs.writeFile` writes
+ * 512 KiB at a time for the same reason.
+ */
+const WRITE_PART_BYTES = 1024 * 1024;
+
+/**
  * A {@link PathWriter} to a temporary file beside the target, renamed over it on
  * commit (fsynced first when `fsync`), removed on abort. `onDone` runs once, after
  * commit or abort (it gives back the file-operation slot); `wrap` turns OS errors into
@@ -51,7 +59,8 @@ export class LocalPathWriter implements PathWriter {
     try {
       let done = 0;
       while (done < bytes.byteLength) {
-        done += (await this.#handle.write(bytes, done, bytes.byteLength - done, position + done)).bytesWritten;
+        const length = Math.min(WRITE_PART_BYTES, bytes.byteLength - done);
+        done += (await this.#handle.write(bytes, done, length, position + done)).bytesWritten;
       }
     } catch (err) {
       throw await this.#wrap(err);
