@@ -3,6 +3,7 @@ import { FLOW_RUN_COLUMNS } from "../rows/flow-run-row.js";
 import { RUN_LOG_COLUMNS } from "../rows/log-row.js";
 import { RUN_STATE_COLUMNS } from "../rows/state-row.js";
 import { TASK_RUN_COLUMNS } from "../rows/task-run-row.js";
+import { updatableColumns } from "../queries/write-queries.js";
 import type { CairnDatabase } from "../schema.js";
 import { jsonWithoutNul } from "./postgres-nul-plugin.js";
 
@@ -14,11 +15,12 @@ export type JsonRowsStatement = (db: Kysely<CairnDatabase>, rows: readonly objec
  * one JSON text parameter and PostgreSQL unpacks them. Binding one parameter instead of
  * twenty per row makes large bursts several times cheaper to build, send and parse than a
  * multi-row `VALUES` list (`bench/server.ts`). Runs upsert by id (the newest version wins,
- * the first insertion's `seq` stays), as the portable statements of `write-queries.ts` do.
+ * a row keeps its identity columns from its first insertion), as the portable statements of
+ * `write-queries.ts` do.
  */
 function jsonRows(table: keyof CairnDatabase, columns: readonly string[], upsert: boolean): JsonRowsStatement {
   const list = sql.join(columns.map((c) => sql.ref(c)));
-  const updates = columns.filter((c) => c !== "id" && c !== "seq");
+  const updates = updatableColumns(columns);
   const conflict: RawBuilder<unknown> = upsert
     ? sql` on conflict (id) do update set ${sql.join(updates.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}`
     : sql``;

@@ -5,14 +5,26 @@ import { TASK_RUN_COLUMNS } from "../rows/task-run-row.js";
 
 /**
  * The statements of the write path, built with Kysely so that they are the same on
- * every dialect. Runs are upserted by id (the newest version wins, but a row keeps the
- * `seq` of its first insertion); states and log lines are appended.
+ * every dialect. Runs are upserted by id (the newest version wins, but a row keeps its
+ * identity columns from its first insertion: see {@link updatableColumns}); states and log
+ * lines are appended.
  */
 
-/** Columns an upsert overwrites: all but the id and the first-insertion `seq`. */
-function updatableColumns<C extends string>(columns: readonly C[]): C[] {
-  return columns.filter((c) => c !== "id" && c !== "seq");
+/**
+ * Columns an upsert overwrites: all but those a run never changes once created — its id,
+ * the first-insertion `seq`, its name, what it belongs to and when it was created. SQLite
+ * rewrites every index that has a column in the `SET` list, changed or not: leaving these
+ * out spares the indexes on `(flow_run_id, created, seq)`, `(task_key, created, seq)`,
+ * `(created, seq)` and `(flow_name, created)` a delete and an insert per state change.
+ */
+export function updatableColumns<C extends string>(columns: readonly C[]): C[] {
+  return columns.filter((c) => !(IDENTITY_COLUMNS as readonly string[]).includes(c));
 }
+
+/** What a run row keeps from its first insertion (see {@link updatableColumns}). */
+const IDENTITY_COLUMNS = [
+  "id", "seq", "created", "name", "flow_run_id", "task_key", "dynamic_key", "flow_name", "parent_task_run_id",
+] as const;
 
 const FLOW_RUN_UPDATES = updatableColumns(FLOW_RUN_COLUMNS);
 const TASK_RUN_UPDATES = updatableColumns(TASK_RUN_COLUMNS);
