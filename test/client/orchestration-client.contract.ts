@@ -123,6 +123,30 @@ export function runOrchestrationClientContract(
       });
     });
 
+    test("a stored run keeps its identity (name, creation time, flow run, task key); later versions change the rest", async () => {
+      await withClient(async (client) => {
+        const flowRun = makeFlowRun({ created: at(0) });
+        const task = makeTaskRun({ flowRunId: flowRun.id, created: at(1) });
+        client.recordFlowRun(flowRun);
+        client.recordTaskRun(task);
+        await client.flush();
+        // A later version (e.g. the same task run re-run on a flow retry) that names other identity values.
+        const owner = { ...task.owner, pid: task.owner.pid + 1 };
+        client.recordFlowRun({ ...flowRun, name: "renamed", flowName: "other-flow", created: at(50), stateType: "RUNNING", stateName: "Running", runCount: 2 });
+        client.recordTaskRun({
+          ...task, name: "renamed-0", taskKey: "other-key", dynamicKey: "9", flowRunId: randomUUID(), created: at(50),
+          stateType: "COMPLETED", stateName: "Completed", stateData: '{"type":"unpersisted"}', runCount: 3,
+          cacheKey: "k", startTime: at(51), endTime: at(52), owner,
+        });
+        await client.flush();
+        assert.deepEqual(await client.readFlowRun(flowRun.id), { ...flowRun, stateType: "RUNNING", stateName: "Running", runCount: 2 });
+        assert.deepEqual(await client.readTaskRun(task.id), {
+          ...task, stateType: "COMPLETED", stateName: "Completed", stateData: '{"type":"unpersisted"}', runCount: 3,
+          cacheKey: "k", startTime: at(51), endTime: at(52), owner,
+        });
+      });
+    });
+
     test("a run's state history reads back oldest first, in recording order", async () => {
       await withClient(async (client) => {
         const flowRun = makeFlowRun();
