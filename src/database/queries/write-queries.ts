@@ -10,21 +10,24 @@ import { TASK_RUN_COLUMNS } from "../rows/task-run-row.js";
  * lines are appended.
  */
 
+/** What a run row keeps from its first insertion (see {@link updatableColumns}). */
+const IDENTITY_COLUMNS: ReadonlySet<string> = new Set([
+  "id", "seq", "created", "name", "flow_run_id", "task_key", "dynamic_key", "flow_name", "parent_task_run_id",
+]);
+
 /**
  * Columns an upsert overwrites: all but those a run never changes once created — its id,
  * the first-insertion `seq`, its name, what it belongs to and when it was created. SQLite
  * rewrites every index that has a column in the `SET` list, changed or not: leaving these
  * out spares the indexes on `(flow_run_id, created, seq)`, `(task_key, created, seq)`,
  * `(created, seq)` and `(flow_name, created)` a delete and an insert per state change.
+ * The engine changes none of these but `created`, when a flow retry runs a task run again:
+ * the stored first `created` stays. (Within one burst the queue keeps only a run's newest
+ * version, so a run first recorded and changed in the same burst is inserted as the newest.)
  */
 export function updatableColumns<C extends string>(columns: readonly C[]): C[] {
-  return columns.filter((c) => !(IDENTITY_COLUMNS as readonly string[]).includes(c));
+  return columns.filter((c) => !IDENTITY_COLUMNS.has(c));
 }
-
-/** What a run row keeps from its first insertion (see {@link updatableColumns}). */
-const IDENTITY_COLUMNS = [
-  "id", "seq", "created", "name", "flow_run_id", "task_key", "dynamic_key", "flow_name", "parent_task_run_id",
-] as const;
 
 const FLOW_RUN_UPDATES = updatableColumns(FLOW_RUN_COLUMNS);
 const TASK_RUN_UPDATES = updatableColumns(TASK_RUN_COLUMNS);
