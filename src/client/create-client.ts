@@ -6,6 +6,17 @@ import { HttpClient } from "./http/http-client.js";
 import type { OrchestrationClient } from "./orchestration-client.js";
 import { ServiceClient } from "./service/service-client.js";
 
+/** Options of {@link createOrchestrationClient}. */
+export interface CreateClientOptions {
+  /**
+   * For the embedded SQLite store: whether its writes go to a writer thread (`"auto"`: once
+   * the process writes a lot). A process whose main thread mostly waits for its writes to
+   * be durable (a `cairn worker`) writes inline: handing each group commit to another
+   * thread costs more than the write. @default "auto"
+   */
+  embeddedWriterThread?: boolean | "auto";
+}
+
 /**
  * Opens the metadata store the settings select:
  * - with `CAIRN_API_URL` set, the Cairn server's API ({@link HttpClient}, sending
@@ -19,7 +30,7 @@ import { ServiceClient } from "./service/service-client.js";
  * const client = await createOrchestrationClient(loadSettings());
  * ```
  */
-export async function createOrchestrationClient(settings: Settings): Promise<OrchestrationClient> {
+export async function createOrchestrationClient(settings: Settings, options: CreateClientOptions = {}): Promise<OrchestrationClient> {
   const apiUrl = settings.get("CAIRN_API_URL");
   if (apiUrl !== undefined) return new HttpClient({ url: apiUrl, apiKey: settings.get("CAIRN_API_KEY") });
   const databaseUrl = settings.get("CAIRN_API_DATABASE_URL");
@@ -29,5 +40,5 @@ export async function createOrchestrationClient(settings: Settings): Promise<Orc
     const service = await openMetadataService({ databaseUrl, secretKey });
     return new ServiceClient({ api: service, describe: `PostgreSQL at ${redactUrlPassword(location.url)}` });
   }
-  return openEmbeddedClient({ path: location.path, secretKey });
+  return openEmbeddedClient({ path: location.path, secretKey, writerThread: options.embeddedWriterThread ?? "auto" });
 }

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { createOrchestrationClient } from "../client/create-client.js";
 import { Engine } from "../engine/engine.js";
 import { loadSettings, type Settings } from "../settings/index.js";
 import { uuid7 } from "../utils/uuid7.js";
@@ -160,7 +161,13 @@ export class CairnWorker {
     );
     const redis: [ResolvedRedis, WorkerOptionSource] = [resolveRedis(redisOption[0]), redisOption[1]];
     const prefix = options.prefix ?? runner?.options.prefix ?? "bull";
-    const engine = new Engine({ settings, handleSignals: false });
+    // Inline writes: the worker's main thread waits for each group commit anyway, and handing
+    // it to a writer thread cost more (a thread wake-up per commit on a busy machine) than writing.
+    const engine = new Engine({
+      settings,
+      handleSignals: false,
+      openClient: (s) => createOrchestrationClient(s, { embeddedWriterThread: false }),
+    });
     await engine.client();
     let client: Redis;
     try {
