@@ -9,21 +9,12 @@ import { Failed } from "../states/constructors.js";
 import type { CacheKeyLock } from "../task-runners/bullmq/cache-key-lock.js";
 import { DistributedError, DistributedErrorCode } from "../task-runners/bullmq/distributed-error.js";
 import { encodeOutcome } from "../task-runners/bullmq/job-outcome.js";
-import {
-  decodeArguments,
-  JOB_FORMAT_VERSION,
-  RETURN_VALUE_MAX_CHARS,
-  type CairnJobData,
-  type CairnJobOutcome,
-  type CairnJobReturn,
-} from "../task-runners/bullmq/job-payload.js";
+import { decodeArguments, JOB_FORMAT_VERSION, type CairnJobData, type CairnJobOutcome, type CairnJobReturn } from "../task-runners/bullmq/job-payload.js";
 import type { CairnRedisKeys } from "../task-runners/bullmq/redis-keys.js";
 import { checkProbe } from "../task-runners/bullmq/storage-probe.js";
 import { ValueTransport } from "../task-runners/bullmq/value-transport.js";
+import { ReplySender } from "./reply-sender.js";
 import type { TaskCatalog } from "./task-catalog.js";
-
-/** How long an outcome waits in Redis for its flow (a flow that is gone never reads it). */
-const OUTCOME_TTL_SECONDS = 24 * 3600;
 
 /** How far the wall clock may lag the monotonic one before we count it as set back. */
 const CLOCK_SLACK_MS = 20;
@@ -37,6 +28,9 @@ interface FlushGroup {
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
+
+/** This worker no longer holds the job (another worker took it over): it neither records nor replies. */
+class JobTakenOver extends Error {}
 
 function flushGroup(): FlushGroup {
   let resolve!: () => void;
@@ -61,10 +55,10 @@ export interface JobProcessorParts {
 
 /**
  * Runs one BullMQ job: one task run of a flow elsewhere, with the engine's full semantics
- * (`runRemoteTaskRun`), and hands its outcome back. A run that cannot start here (its
- * storage is not shared, its task is unknown, its arguments cannot be read) is recorded
- * FAILED with the reason; the job itself only fails when this process cannot record or
- * hand back anything.
+ * (`runRemoteTaskRun`), and pushes its outcome to the flow's reply list before the job
+ * completes. A run that cannot start here (its storage is not shared, its task is unknown,
+ * its arguments cannot be read) is recorded FAILED with the reason; the job itself only
+ * fails when this process cannot record or hand back anything (the flow is told why).
  *
  * @example
  * ```ts
@@ -76,6 +70,7 @@ export class JobProcessor {
   readonly #parts: JobProcessorParts;
   readonly #serializers = new Map<string, Serializer>();
   readonly #probed = new Set<string>();
+  readonly #replies: ReplySender;
   /** Jobs in {@link JobProcessor.process} now. */
   #running = 0;
   /** The runs waiting for the next flush. */
@@ -85,23 +80,35 @@ export class JobProcessor {
 
   constructor(parts: JobProcessorParts) {
     this.#parts = parts;
+    this.#replies = new ReplySender(parts.redis);
   }
 
   async process(job: Job, token: string | undefined): Promise<CairnJobReturn> {
+    const jobId = String(job.id);
+    const reply = (job.data as Partial<CairnJobData> | undefined)?.reply;
+    let outcome: CairnJobOutcome;
     this.#running++;
     try {
-      return await this.#process(job, token);
+      outcome = await this.#process(job, token);
+    } catch (error) {
+      // Failed outside the task: the flow hears why (BullMQ fails the job with the same reason).
+      if (!(error instanceof JobTakenOver) && typeof reply === "string") {
+        await this.#replies.send(reply, { job: jobId, failed: errorMessage(error) }).catch(() => undefined);
+      }
+      throw error;
     } finally {
       this.#running--;
       this.#maybeFlush();
     }
+    await this.#replies.send(reply!, { job: jobId, outcome });
+    return { replied: true };
   }
 
-  async #process(job: Job, token: string | undefined): Promise<CairnJobReturn> {
+  async #process(job: Job, token: string | undefined): Promise<CairnJobOutcome> {
     const { engine } = this.#parts;
     const startedAt = { wall: Date.now(), monotonic: performance.now() };
     const data = job.data as CairnJobData;
-    if (data?.cairn !== JOB_FORMAT_VERSION || typeof data.spec?.taskRun?.id !== "string") {
+    if (data?.cairn !== JOB_FORMAT_VERSION || typeof data.spec?.taskRun?.id !== "string" || typeof data.reply !== "string") {
       throw new Error(
         `Job ${job.id ?? "?"} is not a Cairn job of format ${JOB_FORMAT_VERSION} (a job from another producer on this queue, ` +
           "or from a newer Cairn): use a queue of its own for Cairn, and the same Cairn version on flows and workers.",
@@ -111,7 +118,7 @@ export class JobProcessor {
     const subject = `Task run '${spec.taskRun.name}'`;
     if (token !== undefined && !this.#lockSurelyHeld(job, startedAt) && (await job.extendLock(token, this.#parts.lockMs)) !== 1) {
       // Taken, then frozen (or kept waiting) past the lock: another worker has the run now.
-      throw new Error(`${subject}: this worker lost the job's lock before it began (another worker took it over); it does not run it.`);
+      throw new JobTakenOver(`${subject}: this worker lost the job's lock before it began (another worker took it over); it does not run it.`);
     }
     return engine.run(async () => {
       let transport: ValueTransport | undefined;
@@ -143,7 +150,7 @@ export class JobProcessor {
           },
         });
         if (!ran.recorded) {
-          throw new Error(`${subject}: this worker lost the job's lock (another worker took it over); its attempt is not recorded.`);
+          throw new JobTakenOver(`${subject}: this worker lost the job's lock (another worker took it over); its attempt is not recorded.`);
         }
         outcome = { ...(outcome ?? (await encodeOutcome(ran.state, ran.runCount, t, subject)).outcome), runCount: ran.runCount };
       } catch (error) {
@@ -153,7 +160,7 @@ export class JobProcessor {
         await recordRemoteTaskRunState(engine, spec, state);
         outcome = (await encodeOutcome(state, spec.taskRun.runCount, transport, subject)).outcome;
       }
-      return this.#handBack(String(job.id), outcome);
+      return outcome;
     });
   }
 
@@ -216,15 +223,6 @@ export class JobProcessor {
       this.#maybeFlush();
       if (this.#group !== undefined && this.#flushTimer === undefined) this.#startFlush();
     });
-  }
-
-  /** Small outcomes ride in the return value; larger ones wait in their own key. */
-  async #handBack(jobId: string, outcome: CairnJobOutcome): Promise<CairnJobReturn> {
-    const text = JSON.stringify(outcome);
-    if (text.length <= RETURN_VALUE_MAX_CHARS) return { outcome };
-    const key = this.#parts.keys.outcome(jobId);
-    await this.#parts.redis.set(key, text, "EX", OUTCOME_TTL_SECONDS);
-    return { outcomeKey: key };
   }
 
   async #storage(blockId: string, subject: string): Promise<WritableFileSystem> {

@@ -1,7 +1,7 @@
 // Failures without a worker in the way: Redis unreachable, and flows that time out or fail
 // while their jobs wait in the queue.
 import assert from "node:assert/strict";
-import { Queue } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { after, before, describe, it } from "node:test";
 import { BullMQTaskRunner, DistributedError } from "../../src/bullmq.js";
 import { flow, isCairnError } from "../../src/index.js";
@@ -74,3 +74,41 @@ describe("flows that end while their jobs are queued", () => {
     assert.equal((await waiting()).waiting, 0);
   });
 });
+
+describe("jobs that will bring no reply", () => {
+  it("a job BullMQ failed outside a Cairn worker fails its run with BullMQ's reason", async () => {
+    // A plain BullMQ worker (say, another producer's, on the same queue by mistake) takes the job and throws.
+    const foreign = new Worker(queue, async () => {
+      throw new Error("no processor for this job here");
+    }, { connection: { url: REDIS_URL }, prefix });
+    try {
+      const f = flow({ name: "foreign-worker", taskRunner: runner }, async () => [await nap.submit(0).wait()]);
+      const [state] = await t.engine.run(() => f());
+      assert.equal(state!.type, "FAILED");
+      assert.match(state!.message ?? "", /^The BullMQ job of task run 'nap-\d' failed outside the task: no processor for this job here\. See the worker's output/);
+      const error = await state!.result({ raiseOnFailure: false });
+      assert.ok(error instanceof DistributedError && isCairnError(error, "JOB_FAILED"));
+    } finally {
+      await foreign.close();
+    }
+  });
+
+  it("a job removed from Redis behind the flow's back fails its run, saying so; the flow does not hang", async () => {
+    const f = flow({ name: "job-removed", taskRunner: runner }, async () => {
+      const future = nap.submit(0);
+      await eventually(async () => (await waitingJobs()).length === 1, 5_000, "the job queued");
+      await inspect.remove((await waitingJobs())[0]!.id!);
+      return [await future.wait()];
+    });
+    const [state] = await t.engine.run(() => f());
+    assert.equal(state!.type, "FAILED");
+    assert.match(state!.message ?? "", /failed outside the task: the job is gone from Redis without a reply \(removed, or its queue was cleared or obliterated\)/);
+    const client = await t.engine.client();
+    const [run] = await client.readTaskRuns({ flowRunId: (await client.readFlowRuns({ flowName: "job-removed" }))[0]!.id });
+    assert.equal(run!.stateType, "FAILED", "the run is recorded FAILED");
+  });
+});
+
+async function waitingJobs() {
+  return inspect.getJobs(["waiting"]);
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Queue, QueueEvents, type JobsOptions } from "bullmq";
+import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { WritableFileSystem } from "../../blocks/writable-file-system.js";
 import { currentEngine } from "../../engine/engine.js";
@@ -12,9 +12,11 @@ import type { Settings } from "../../settings/index.js";
 import type { TaskRunner, TaskRunWork } from "../task-runner.js";
 import { DistributedError, DistributedErrorCode } from "./distributed-error.js";
 import { decodeOutcome } from "./job-outcome.js";
-import { encodeArguments, JOB_FORMAT_VERSION, type CairnJobData, type CairnJobOutcome, type CairnJobReturn } from "./job-payload.js";
+import { encodeArguments, JOB_FORMAT_VERSION, type CairnJobData, type CairnJobOutcome, type CairnJobReply } from "./job-payload.js";
+import { findLostJobs } from "./lost-jobs.js";
 import { bullmqConnection, DEFAULT_REDIS_URL, openRedis, redisUnreachable, resolveRedis, type RedisConnectionOption, type ResolvedRedis } from "./redis-connection.js";
 import { CairnRedisKeys } from "./redis-keys.js";
+import { ReplyReader } from "./reply-reader.js";
 import { removeProbe, writeProbe, type StorageProbe } from "./storage-probe.js";
 import { ValueTransport, type WireValue } from "./value-transport.js";
 
@@ -37,11 +39,16 @@ export interface BullMQTaskRunnerOptions {
 const ADD_CHUNK = 500;
 /** How long the connections stay open once no job is in flight (a flow submitting in steps reuses them). */
 const IDLE_CLOSE_MS = 100;
+/** How often the jobs in flight are checked for ones that will bring no reply (failed by BullMQ, or gone). */
+const WATCH_INTERVAL_MS = 5000;
+/** Job ids checked in one script run. */
+const WATCH_CHUNK = 1000;
 
 interface Connection {
   readonly redis: Redis;
   readonly queue: Queue;
-  readonly events: QueueEvents;
+  readonly replies: ReplyReader;
+  readonly watch: NodeJS.Timeout;
   readonly keys: CairnRedisKeys;
   readonly resolved: ResolvedRedis;
   readonly inlineMaxBytes: number;
@@ -63,6 +70,8 @@ interface Entry {
   /** The job is in Redis. */
   added: boolean;
   done: boolean;
+  /** A check found the job failed or gone with no reply yet: the next check settles it. */
+  suspect: boolean;
 }
 
 /**
@@ -73,6 +82,11 @@ interface Entry {
  * the workers record the runs' states in the flow's metadata store and write results to
  * the flow's result storage. Values up to `CAIRN_WORKER_INLINE_MAX_BYTES` travel in the
  * job, larger ones (and persisted results) as references through result storage.
+ *
+ * Each job names this runner's reply list; the worker pushes the run's outcome there before
+ * it completes the job, so the flow reads only its own outcomes (BullMQ's events stream,
+ * which carries every event of every job, is not read). A check every few seconds fails
+ * runs whose job BullMQ failed, or that vanished, without a reply.
  *
  * Connections open on the first submit and close when no job is in flight, so a script
  * ends when its flows have ended.
@@ -90,7 +104,10 @@ export class BullMQTaskRunner implements TaskRunner {
   readonly name = "bullmq";
   /** The options given (defaults are applied when the runner first connects). */
   readonly options: Readonly<BullMQTaskRunnerOptions>;
+  /** Names the reply list: the same across reconnections, so replies to jobs in flight are never orphaned. */
+  readonly #id = randomUUID();
   #connection: Promise<Connection> | undefined;
+  #watching = false;
   readonly #jobs = new Map<string, Entry>();
   #batch: { entry: Entry; job: { name: string; data: CairnJobData; opts: JobsOptions } }[] = [];
   #flushScheduled = false;
@@ -139,7 +156,8 @@ export class BullMQTaskRunner implements TaskRunner {
     if (connection === undefined) return;
     const c = await connection.catch(() => undefined);
     if (c === undefined) return;
-    await c.events.close().catch(() => undefined);
+    clearInterval(c.watch);
+    await c.replies.close().catch(() => undefined);
     await c.queue.close().catch(() => undefined);
     c.redis.disconnect();
   }
@@ -176,11 +194,11 @@ export class BullMQTaskRunner implements TaskRunner {
         return remote.settle(Failed({ message: errorMessage(error), error }), { record: true });
       }
       const jobId = randomUUID();
-      const data: CairnJobData = { cairn: JOB_FORMAT_VERSION, spec, args: encoded.args, probe };
+      const data: CairnJobData = { cairn: JOB_FORMAT_VERSION, spec, args: encoded.args, probe, reply: connection.replies.key };
       return await new Promise<State<unknown>>((resolve) => {
         const entry: Entry = {
           jobId, name: spec.taskRun.name, remote, transport, storageBlockId: spec.result.storageBlockId, storageById,
-          transientArgs: encoded.transient, resolve, unsubscribe: () => undefined, added: false, done: false,
+          transientArgs: encoded.transient, resolve, unsubscribe: () => undefined, added: false, done: false, suspect: false,
         };
         this.#jobs.set(jobId, entry);
         entry.unsubscribe = remote.onAbandoned((reason) => void this.#drop(entry, reason));
@@ -245,20 +263,20 @@ export class BullMQTaskRunner implements TaskRunner {
     if (removed === 1) await cancel();
   }
 
-  async #onCompleted(connection: Connection, jobId: string, returnvalue: unknown): Promise<void> {
+  #onReplies(replies: readonly CairnJobReply[]): void {
+    for (const reply of replies) {
+      if ("outcome" in reply) void this.#onOutcome(reply.job, reply.outcome);
+      else if ("failed" in reply) void this.#onFailed(reply.job, reply.failed);
+    }
+  }
+
+  async #onOutcome(jobId: string, outcome: CairnJobOutcome): Promise<void> {
     const entry = this.#jobs.get(jobId);
     if (entry === undefined || entry.done) return;
     let state: State<unknown>;
     let runCount: number | undefined;
     try {
-      const back = returnvalue as CairnJobReturn;
-      let outcome: CairnJobOutcome;
-      if ("outcome" in back) outcome = back.outcome;
-      else {
-        const text = await connection.redis.getdel(back.outcomeKey);
-        if (text === null) throw new Error(`its outcome (Redis key ${back.outcomeKey}) is gone`);
-        outcome = JSON.parse(text) as CairnJobOutcome;
-      }
+      if (outcome?.cairn !== JOB_FORMAT_VERSION) throw new Error(`it is not an outcome of format ${JOB_FORMAT_VERSION} (a worker of another Cairn version)`);
       runCount = outcome.runCount;
       state = await decodeOutcome(outcome, entry.transport, entry.storageById, entry.storageBlockId);
     } catch (error) {
@@ -266,6 +284,36 @@ export class BullMQTaskRunner implements TaskRunner {
       state = Failed({ message, error: new DistributedError(DistributedErrorCode.JobFailed, message, { cause: error }) });
     }
     await this.#settle(entry, state, runCount === undefined ? {} : { runCount });
+  }
+
+  /**
+   * Settles the runs whose job will bring no reply: failed by BullMQ, or gone from Redis.
+   * A job is settled on the second check that finds it so (its reply may be on its way).
+   */
+  async #watch(connection: Connection): Promise<void> {
+    if (this.#watching) return;
+    this.#watching = true;
+    try {
+      const ids = [...this.#jobs.values()].filter((e) => e.added && !e.done).map((e) => e.jobId);
+      for (let i = 0; i < ids.length; i += WATCH_CHUNK) {
+        for (const { jobId, failedReason } of await findLostJobs(connection.redis, connection.keys, ids.slice(i, i + WATCH_CHUNK))) {
+          const entry = this.#jobs.get(jobId);
+          if (entry === undefined || entry.done) continue;
+          if (!entry.suspect) {
+            entry.suspect = true;
+            continue;
+          }
+          await this.#onFailed(
+            jobId,
+            failedReason ?? "the job is gone from Redis without a reply (removed, or its queue was cleared or obliterated)",
+          );
+        }
+      }
+    } catch {
+      // Redis does not answer: the next check tries again.
+    } finally {
+      this.#watching = false;
+    }
   }
 
   async #onFailed(jobId: string, failedReason: string): Promise<void> {
@@ -323,25 +371,26 @@ export class BullMQTaskRunner implements TaskRunner {
     const timeoutMs = (this.options.connectTimeoutSeconds ?? 5) * 1000;
     const redis = await openRedis(resolved, { timeoutMs, purpose: `submit task runs to queue '${queueName}'` });
     try {
-      // Events from a second before now on: none of this runner's jobs can be missed.
-      const [seconds, micros] = await redis.time();
-      const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1000}-0`;
-      const connection = bullmqConnection(resolved, timeoutMs);
-      const queue = new Queue(queueName, { connection, prefix });
-      const events = new QueueEvents(queueName, { connection, prefix, lastEventId });
-      const c: Connection = {
-        redis, queue, events, keys: new CairnRedisKeys(prefix, queueName), resolved,
-        inlineMaxBytes: settings.get("CAIRN_WORKER_INLINE_MAX_BYTES"), timeoutMs,
-      };
+      const keys = new CairnRedisKeys(prefix, queueName);
+      const queue = new Queue(queueName, { connection: bullmqConnection(resolved, timeoutMs), prefix });
       queue.on("error", () => undefined);
-      events.on("error", () => undefined);
-      events.on("completed", ({ jobId, returnvalue }) => void this.#onCompleted(c, jobId, returnvalue));
-      events.on("failed", ({ jobId, failedReason }) => void this.#onFailed(jobId, failedReason));
-      await withTimeout(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), timeoutMs).catch(async (error: unknown) => {
-        await events.close().catch(() => undefined);
+      let replies: ReplyReader;
+      try {
+        const reading = await openRedis(resolved, { timeoutMs, purpose: `read the outcomes of queue '${queueName}'` });
+        replies = new ReplyReader(reading, keys.replies(this.#id), (r) => this.#onReplies(r));
+        await withTimeout(queue.waitUntilReady(), timeoutMs).catch(async (error: unknown) => {
+          await replies.close();
+          throw redisUnreachable(resolved, `submit task runs to queue '${queueName}'`, error);
+        });
+      } catch (error) {
         await queue.close().catch(() => undefined);
-        throw redisUnreachable(resolved, `submit task runs to queue '${queueName}'`, error);
-      });
+        throw error;
+      }
+      const c: Connection = {
+        redis, queue, replies, keys, resolved, timeoutMs,
+        inlineMaxBytes: settings.get("CAIRN_WORKER_INLINE_MAX_BYTES"),
+        watch: setInterval(() => void this.#watch(c), WATCH_INTERVAL_MS).unref(),
+      };
       return c;
     } catch (error) {
       redis.disconnect();

@@ -9,8 +9,8 @@ import type { WireError } from "./remote-error.js";
 import type { StorageProbe } from "./storage-probe.js";
 import type { ValueTransport, WireValue } from "./value-transport.js";
 
-/** The format version of {@link CairnJobData} and {@link CairnJobOutcome}. */
-export const JOB_FORMAT_VERSION = 1;
+/** The format version of {@link CairnJobData}, {@link CairnJobOutcome} and {@link CairnJobReply}. */
+export const JOB_FORMAT_VERSION = 2;
 
 /** An argument as it travels in a job. */
 export type WireArgument =
@@ -26,6 +26,8 @@ export interface CairnJobData {
   readonly args: readonly WireArgument[];
   /** Proves to the worker that it sees the same result storage as the flow. */
   readonly probe: StorageProbe;
+  /** The Redis list the worker pushes the job's {@link CairnJobReply} to (the submitting runner's). */
+  readonly reply: string;
 }
 
 /** How a job's task run ended, as the worker hands it back to the flow. */
@@ -46,11 +48,17 @@ export interface CairnJobOutcome {
   readonly runCount: number;
 }
 
-/** What a job's BullMQ return value is: the outcome itself when small, else the key it waits under. */
-export type CairnJobReturn = { readonly outcome: CairnJobOutcome } | { readonly outcomeKey: string };
+/**
+ * What a worker pushes to the flow's reply list (`CairnJobData.reply`) before it completes
+ * a job: the run's outcome, or why the job failed outside the task (it is then failed in
+ * BullMQ too). The replies of one group commit go in one push.
+ */
+export type CairnJobReply =
+  | { readonly job: string; readonly outcome: CairnJobOutcome }
+  | { readonly job: string; readonly failed: string };
 
-/** Outcomes up to this size (JSON text) ride in BullMQ's return value (and its events stream); larger ones in their own key. */
-export const RETURN_VALUE_MAX_CHARS = 1024;
+/** A job's BullMQ return value: its outcome went to the reply list (none of it rides in BullMQ's events). */
+export type CairnJobReturn = { readonly replied: true };
 
 /**
  * Encodes a task run's arguments for a job: persisted results by reference, the rest

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
  * @example
  * ```ts
  * const keys = new CairnRedisKeys("bull", "cairn");
- * keys.outcome("0a1b..."); // "bull:cairn:cairn-outcome:0a1b..."
+ * keys.replies("0a1b..."); // "bull:cairn:cairn-replies:0a1b..."
  * ```
  */
 export class CairnRedisKeys {
@@ -16,14 +16,14 @@ export class CairnRedisKeys {
     readonly queue: string,
   ) {}
 
-  /** The outcome of a job too large for its BullMQ return value (read and deleted by the flow). */
-  outcome(jobId: string): string {
-    return `${this.prefix}:${this.queue}:cairn-outcome:${jobId}`;
+  /** The list one runner (one connection of a `BullMQTaskRunner`) reads its jobs' replies from. */
+  replies(runnerId: string): string {
+    return `${this.prefix}:${this.queue}:cairn-replies:${runnerId}`;
   }
 
-  /** BullMQ's events stream of the queue. */
-  get events(): string {
-    return `${this.prefix}:${this.queue}:events`;
+  /** The prefix of BullMQ's job hashes in the queue (the job id follows). */
+  get jobPrefix(): string {
+    return `${this.prefix}:${this.queue}:`;
   }
 
   /** The lock of a cache key while one process computes it (across queues: cache keys are global). */
