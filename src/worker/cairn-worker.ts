@@ -103,6 +103,7 @@ export class CairnWorker {
       locks: new CacheKeyLock(parts.client, keys, Math.max(lockMs, 1000)),
       lockMs,
       inlineMaxBytes: parts.settings.get("CAIRN_WORKER_INLINE_MAX_BYTES"),
+      jobConnection: () => this.#worker.getBackend().client as unknown as Promise<Redis>,
     });
     this.#worker = new Worker(
       this.queue,
@@ -117,7 +118,8 @@ export class CairnWorker {
         }
       },
       {
-        connection: bullmqConnection(this.redis, 10_000),
+        // Auto-pipelining: the completions (and replies) of a group commit leave in one write.
+        connection: { ...bullmqConnection(this.redis, 10_000), enableAutoPipelining: true },
         prefix: this.prefix,
         concurrency: this.concurrency,
         lockDuration: lockMs,

@@ -51,6 +51,8 @@ export interface JobProcessorParts {
   readonly locks: CacheKeyLock;
   readonly lockMs: number;
   readonly inlineMaxBytes: number;
+  /** The connection BullMQ completes jobs with (replies go out on it, ahead of the completion). */
+  readonly jobConnection: () => Promise<Redis>;
 }
 
 /**
@@ -80,7 +82,7 @@ export class JobProcessor {
 
   constructor(parts: JobProcessorParts) {
     this.#parts = parts;
-    this.#replies = new ReplySender(parts.redis);
+    this.#replies = new ReplySender(parts.jobConnection);
   }
 
   async process(job: Job, token: string | undefined): Promise<CairnJobReturn> {

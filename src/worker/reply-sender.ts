@@ -1,62 +1,45 @@
 import type { Redis } from "ioredis";
+import { errorMessage } from "../engine/run-attempts.js";
 import type { CairnJobReply } from "../task-runners/bullmq/job-payload.js";
 
 /** How long a reply list lives after its last push when its flow never reads it (a flow that is gone). */
 const REPLY_TTL_MS = 24 * 3600 * 1000;
 
 /**
- * Pushes job replies to their flows' reply lists, one round trip for all the replies of an
- * event-loop turn (the runs of one group commit finish together): one `RPUSH` per list,
- * and the list's expiry renewed.
+ * Pushes job replies to their flows' reply lists on the connection BullMQ completes the
+ * jobs with. A reply is pushed before its job's processor returns, so it goes out ahead of
+ * the job's completion on that one connection, and Redis runs commands of one connection
+ * in order: a job is never completed before its reply is in the list. Nothing waits for
+ * the push itself (no round trip per job), and with auto-pipelining the replies and
+ * completions of a group commit leave in one write. Each list's expiry is renewed once per
+ * event-loop turn.
  *
  * @example
  * ```ts
- * const replies = new ReplySender(redis);
- * await replies.send(data.reply, { job: jobId, outcome }); // resolves once Redis holds it
+ * const replies = new ReplySender(() => worker.getBackend().client);
+ * await replies.send(data.reply, { job: jobId, outcome }); // then return from the processor
  * ```
  */
 export class ReplySender {
-  readonly #redis: Redis;
-  #lists = new Map<string, string[]>();
-  #waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
-  #scheduled = false;
+  readonly #connect: () => Promise<Redis>;
+  #client: Promise<Redis> | undefined;
+  readonly #expiring = new Set<string>();
 
-  constructor(redis: Redis) {
-    this.#redis = redis;
+  constructor(connect: () => Promise<Redis>) {
+    this.#connect = connect;
   }
 
-  /** Queues `reply` for the list `key`; resolves once Redis holds it, rejects if it could not be pushed. */
-  send(key: string, reply: CairnJobReply): Promise<void> {
-    const text = JSON.stringify(reply);
-    const list = this.#lists.get(key);
-    if (list === undefined) this.#lists.set(key, [text]);
-    else list.push(text);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => this.#push());
-    }
-    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
-  }
-
-  #push(): void {
-    const lists = this.#lists;
-    const waiting = this.#waiting;
-    this.#lists = new Map();
-    this.#waiting = [];
-    this.#scheduled = false;
-    const pipeline = this.#redis.pipeline();
-    for (const [key, texts] of lists) pipeline.rpush(key, ...texts).pexpire(key, REPLY_TTL_MS);
-    pipeline.exec().then(
-      (results) => {
-        const failed = results?.find(([error]) => error !== null)?.[0];
-        for (const w of waiting) {
-          if (failed === undefined && results !== null) w.resolve();
-          else w.reject(failed ?? new Error("the reply push was not run"));
-        }
-      },
-      (error: unknown) => {
-        for (const w of waiting) w.reject(error);
-      },
-    );
+  /** Sends `reply` to the list `key` (ahead of anything sent later on the connection); resolves once it is on its way. */
+  async send(key: string, reply: CairnJobReply): Promise<void> {
+    const client = await (this.#client ??= this.#connect());
+    client.rpush(key, JSON.stringify(reply)).catch((error: unknown) => {
+      process.stderr.write(`cairn worker: could not push the reply of job ${reply.job} to ${key}: ${errorMessage(error)}\n`);
+    });
+    if (this.#expiring.has(key)) return;
+    this.#expiring.add(key);
+    setImmediate(() => {
+      this.#expiring.delete(key);
+      client.pexpire(key, REPLY_TTL_MS).catch(() => undefined);
+    });
   }
 }

@@ -86,7 +86,7 @@ describe("jobs that will bring no reply", () => {
       const [state] = await t.engine.run(() => f());
       assert.equal(state!.type, "FAILED");
       assert.match(state!.message ?? "", /^The BullMQ job of task run 'nap-\d' failed outside the task: no processor for this job here\. See the worker's output/);
-      const error = await state!.result({ raiseOnFailure: false });
+      const error: unknown = await state!.result({ raiseOnFailure: false });
       assert.ok(error instanceof DistributedError && isCairnError(error, "JOB_FAILED"));
     } finally {
       await foreign.close();
