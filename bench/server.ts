@@ -27,12 +27,14 @@ else await main();
 
 /** Child mode: a server on `databaseUrl`, printing its API URL. */
 async function serve(databaseUrl: string, home: string): Promise<void> {
-  const server = await startServer({ settings: loadSettings({ env: { CAIRN_HOME: home, CAIRN_API_DATABASE_URL: databaseUrl } }), port: 0 });
-  process.stdout.write(`${server.apiUrl}\n`);
+  // The CPU report's handler first: the parent may signal as soon as it reads the URL (an
+  // unhandled SIGUSR2 ends the process).
   process.on("SIGUSR2", () => {
     const { user, system } = process.cpuUsage();
     process.stdout.write(`cpu ${(user + system) / 1000}\n`);
   });
+  const server = await startServer({ settings: loadSettings({ env: { CAIRN_HOME: home, CAIRN_API_DATABASE_URL: databaseUrl } }), port: 0 });
+  process.stdout.write(`${server.apiUrl}\n`);
   process.once("SIGTERM", () => void server.close());
 }
 
