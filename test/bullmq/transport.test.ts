@@ -78,6 +78,13 @@ describe("large values travel through result storage, not Redis", () => {
     const growth = peak - baseline;
     assert.ok(growth <= 2 * 1024 * 1024, `Redis used_memory grew by ${(growth / 1e6).toFixed(2)} MB while 500 MB went through storage`);
     assert.deepEqual(transientBlobs(), [], "transient blobs are removed once read");
+    const check = testRedis();
+    try {
+      assert.deepEqual(await check.keys(`${prefix}:${queue}:cairn-replies:*`), [], "the reply list is empty once the flows have their outcomes (Redis drops an empty list)");
+      assert.deepEqual(await check.keys(`${prefix}:${queue}:[0-9a-f]*-*`), [], "completed jobs are removed from Redis");
+    } finally {
+      check.disconnect();
+    }
   });
 
   it("an argument above the inline bound travels as a transient blob and is removed when the run ends", async () => {
