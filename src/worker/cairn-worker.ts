@@ -98,8 +98,6 @@ export class CairnWorker {
     const processor = new JobProcessor({
       engine: parts.engine,
       catalog: parts.catalog,
-      redis: parts.client,
-      keys,
       locks: new CacheKeyLock(parts.client, keys, Math.max(lockMs, 1000)),
       lockMs,
       inlineMaxBytes: parts.settings.get("CAIRN_WORKER_INLINE_MAX_BYTES"),

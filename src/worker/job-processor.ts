@@ -10,7 +10,6 @@ import type { CacheKeyLock } from "../task-runners/bullmq/cache-key-lock.js";
 import { DistributedError, DistributedErrorCode } from "../task-runners/bullmq/distributed-error.js";
 import { encodeOutcome } from "../task-runners/bullmq/job-outcome.js";
 import { decodeArguments, JOB_FORMAT_VERSION, type CairnJobData, type CairnJobOutcome, type CairnJobReturn } from "../task-runners/bullmq/job-payload.js";
-import type { CairnRedisKeys } from "../task-runners/bullmq/redis-keys.js";
 import { checkProbe } from "../task-runners/bullmq/storage-probe.js";
 import { ValueTransport } from "../task-runners/bullmq/value-transport.js";
 import { ReplySender } from "./reply-sender.js";
@@ -46,8 +45,6 @@ function flushGroup(): FlushGroup {
 export interface JobProcessorParts {
   readonly engine: Engine;
   readonly catalog: TaskCatalog;
-  readonly redis: Redis;
-  readonly keys: CairnRedisKeys;
   readonly locks: CacheKeyLock;
   readonly lockMs: number;
   readonly inlineMaxBytes: number;

@@ -87,7 +87,7 @@ describe("a worker frozen past its job's lock", () => {
     const redis = new Redis(REDIS_URL);
     const keys = new CairnRedisKeys(prefix, queue);
     const processor = new JobProcessor({
-      engine, catalog, redis, keys, locks: new CacheKeyLock(redis, keys, LOCK_MS), lockMs: LOCK_MS, inlineMaxBytes: 256 * 1024,
+      engine, catalog, locks: new CacheKeyLock(redis, keys, LOCK_MS), lockMs: LOCK_MS, inlineMaxBytes: 256 * 1024,
       jobConnection: (): Promise<Redis> => frozen.getBackend().client as never,
     });
     const attempts: Promise<unknown>[] = [];
