@@ -57,7 +57,7 @@ async function stop(child: ChildProcess): Promise<void> {
 
 /** How many rounds of `spin` take about `ms` milliseconds of CPU in this process. */
 function calibrate(ms: number): number {
-  spin(200); // JIT
+  spin(2000); // JIT (optimized before it is timed)
   const start = process.cpuUsage();
   spin(2000);
   const used = process.cpuUsage(start);

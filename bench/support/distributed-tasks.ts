@@ -15,7 +15,7 @@ export const burn = task((rounds: number) => spin(rounds) !== 0);
 export function spin(rounds: number): number {
   let x = 0x9e3779b9;
   for (let i = 0; i < rounds; i++) {
-    for (let k = 0; k < 1000; k++) x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + k;
+    for (let k = 0; k < 1000; k++) x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + k) | 0;
   }
   return x | 1;
 }
