@@ -103,6 +103,7 @@ describe("jobs that will bring no reply", () => {
     const [state] = await t.engine.run(() => f());
     assert.equal(state!.type, "FAILED");
     assert.match(state!.message ?? "", /failed outside the task: the job is gone from Redis without a reply \(removed, or its queue was cleared or obliterated\)/);
+    assert.match(state!.message ?? "", /Keep the queue to Cairn alone .* running the flow again runs the task run again\.$/, "says what to do");
     const client = await t.engine.client();
     const [run] = await client.readTaskRuns({ flowRunId: (await client.readFlowRuns({ flowName: "job-removed" }))[0]!.id });
     assert.equal(run!.stateType, "FAILED", "the run is recorded FAILED");

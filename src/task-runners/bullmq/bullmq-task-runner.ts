@@ -303,10 +303,15 @@ export class BullMQTaskRunner implements TaskRunner {
             entry.suspect = true;
             continue;
           }
-          await this.#onFailed(
-            jobId,
-            failedReason ?? "the job is gone from Redis without a reply (removed, or its queue was cleared or obliterated)",
-          );
+          if (failedReason !== undefined) await this.#onFailed(jobId, failedReason);
+          else {
+            await this.#onFailed(
+              jobId,
+              "the job is gone from Redis without a reply (removed, or its queue was cleared or obliterated)",
+              "Keep the queue to Cairn alone (nothing else removing its jobs) and Redis's data kept across restarts; " +
+                "running the flow again runs the task run again.",
+            );
+          }
         }
       }
     } catch {
@@ -316,13 +321,16 @@ export class BullMQTaskRunner implements TaskRunner {
     }
   }
 
-  async #onFailed(jobId: string, failedReason: string): Promise<void> {
+  async #onFailed(
+    jobId: string,
+    failedReason: string,
+    advice = "See the worker's output (`cairn worker ls` lists the workers of the queue).",
+  ): Promise<void> {
     const entry = this.#jobs.get(jobId);
     if (entry === undefined || entry.done) return;
     const error = new DistributedError(
       DistributedErrorCode.JobFailed,
-      `The BullMQ job of task run '${entry.name}' failed outside the task: ${failedReason}. ` +
-        "See the worker's output (`cairn worker ls` lists the workers of the queue).",
+      `The BullMQ job of task run '${entry.name}' failed outside the task: ${failedReason}. ${advice}`,
     );
     await this.#settle(entry, Failed({ message: error.message, error }), { record: true });
   }

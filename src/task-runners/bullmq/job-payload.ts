@@ -51,7 +51,7 @@ export interface CairnJobOutcome {
 /**
  * What a worker pushes to the flow's reply list (`CairnJobData.reply`) before it completes
  * a job: the run's outcome, or why the job failed outside the task (it is then failed in
- * BullMQ too). The replies of one group commit go in one push.
+ * BullMQ too). It goes out on the connection that completes the job, ahead of the completion.
  */
 export type CairnJobReply =
   | { readonly job: string; readonly outcome: CairnJobOutcome }

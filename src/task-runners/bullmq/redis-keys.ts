@@ -16,7 +16,7 @@ export class CairnRedisKeys {
     readonly queue: string,
   ) {}
 
-  /** The list one runner (one connection of a `BullMQTaskRunner`) reads its jobs' replies from. */
+  /** The list one `BullMQTaskRunner` reads its jobs' replies from (`runnerId`: the runner's, the same across its reconnections). */
   replies(runnerId: string): string {
     return `${this.prefix}:${this.queue}:cairn-replies:${runnerId}`;
   }
