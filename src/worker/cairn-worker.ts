@@ -116,8 +116,9 @@ export class CairnWorker {
         }
       },
       {
-        // Auto-pipelining: the completions (and replies) of a group commit leave in one write.
-        connection: { ...bullmqConnection(this.redis, 10_000), enableAutoPipelining: true },
+        // No auto-pipelining: holding each command to the end of the tick cost more (CPU and
+        // latency) than the writes it saved (docs/distributed.md, Speed).
+        connection: bullmqConnection(this.redis, 10_000),
         prefix: this.prefix,
         concurrency: this.concurrency,
         lockDuration: lockMs,

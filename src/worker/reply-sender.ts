@@ -10,8 +10,7 @@ const REPLY_TTL_MS = 24 * 3600 * 1000;
  * jobs with. A reply is pushed before its job's processor returns, so it goes out ahead of
  * the job's completion on that one connection, and Redis runs commands of one connection
  * in order: a job is never completed before its reply is in the list. Nothing waits for
- * the push itself (no round trip per job), and with auto-pipelining the replies and
- * completions of a group commit leave in one write. Each list's expiry is renewed once per
+ * the push itself (no round trip per job). Each list's expiry is renewed once per
  * event-loop turn.
  *
  * @example
