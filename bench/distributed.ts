@@ -4,15 +4,17 @@
 //     processes; (c) 100 tasks returning 5 MB each: how much Redis memory grows meanwhile.
 // Run: npm run bench (or: node --expose-gc --import tsx bench/distributed.ts). Needs Redis at 127.0.0.1:6379.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { join } from "node:path";
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { BullMQTaskRunner } from "../src/bullmq.js";
 import { flow } from "../src/index.js";
 import { createTestEngine } from "../src/testing/index.js";
 import { big, burn, spin, trivial } from "./support/distributed-tasks.js";
+import { HandRows } from "./support/hand-rows.js";
 
 const REDIS = "redis://127.0.0.1:6379";
 const TRIVIAL = Number(process.env.BENCH_DISTRIBUTED_TASKS ?? 2000);
@@ -104,25 +106,39 @@ async function measure(fn: () => Promise<unknown>, pids: number[], client: Redis
 const t = createTestEngine();
 const redis = new Redis(REDIS);
 try {
-  // (a) Raw BullMQ: addBulk the jobs, wait for every completion through QueueEvents.
+  // (a) Raw BullMQ: addBulk the jobs, wait for every completion through QueueEvents. Twice: bare,
+  // and with the rows Cairn records for each task run written by hand (bench/support/hand-rows.ts)
+  // into the Cairn flow's own SQLite file (opened once the warm-up has created it).
   const rawQueueName = `raw-${id}`;
+  const rowsQueueName = `rows-${id}`;
   const rawWorker = await startProcess(["bench/support/raw-bullmq-worker.ts", rawQueueName, prefix, String(CONCURRENCY)], process.env);
   const rawQueue = new Queue(rawQueueName, { connection: { url: REDIS }, prefix });
   const rawEvents = new QueueEvents(rawQueueName, { connection: { url: REDIS }, prefix });
-  await Promise.all([rawQueue.waitUntilReady(), rawEvents.waitUntilReady()]);
-  const rawRound = async (): Promise<void> => {
+  const rowsQueue = new Queue(rowsQueueName, { connection: { url: REDIS }, prefix });
+  const rowsEvents = new QueueEvents(rowsQueueName, { connection: { url: REDIS }, prefix });
+  await Promise.all([rawQueue.waitUntilReady(), rawEvents.waitUntilReady(), rowsQueue.waitUntilReady(), rowsEvents.waitUntilReady()]);
+  const rawRound = async (queue: Queue, events: QueueEvents, rows?: HandRows): Promise<void> => {
     let left = TRIVIAL;
     const done = new Promise<void>((resolve) => {
       const onDone = (): void => {
         if (--left === 0) {
-          rawEvents.off("completed", onDone);
+          events.off("completed", onDone);
           resolve();
         }
       };
-      rawEvents.on("completed", onDone);
+      events.on("completed", onDone);
     });
-    const jobs = Array.from({ length: TRIVIAL }, (_, i) => ({ name: "trivial", data: { i }, opts: { removeOnComplete: true } }));
-    for (let i = 0; i < jobs.length; i += 500) await rawQueue.addBulk(jobs.slice(i, i + 500));
+    const flowRunId = randomUUID();
+    const jobs = Array.from({ length: TRIVIAL }, (_, i) => ({
+      name: "trivial",
+      data: rows === undefined ? { i } : { i, id: randomUUID(), flowRunId },
+      opts: { removeOnComplete: true },
+    }));
+    for (let i = 0; i < jobs.length; i += 500) {
+      const chunk = jobs.slice(i, i + 500);
+      rows?.pending(chunk.map((j) => ({ id: j.data.id!, i: j.data.i })), flowRunId);
+      await queue.addBulk(chunk);
+    }
     await done;
   };
 
@@ -137,24 +153,35 @@ try {
     return sum;
   });
   await t.engine.run(() => trivialFlow()); // warm-up: store open, scripts loaded, JIT
-  await rawRound();
+  const storeFile = join(t.home, "cairn.db");
+  const rowsWorker = await startProcess(["bench/support/raw-bullmq-worker.ts", rowsQueueName, prefix, String(CONCURRENCY), storeFile], process.env);
+  const handRows = new HandRows(storeFile);
+  await rawRound(rawQueue, rawEvents);
+  await rawRound(rowsQueue, rowsEvents, handRows);
   let rawMs = Infinity;
   let cairnMs = Infinity;
   let rawCpu = Infinity;
   let cairnCpu = Infinity;
+  let rowsMs = Infinity;
+  let rowsCpu = Infinity;
   let rawParts: number[] = [];
+  let rowsParts: number[] = [];
   let cairnParts: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const raw = await measure(rawRound, [rawWorker.pid!], redis);
+    const raw = await measure(() => rawRound(rawQueue, rawEvents), [rawWorker.pid!], redis);
+    const rows = await measure(() => rawRound(rowsQueue, rowsEvents, handRows), [rowsWorker.pid!], redis);
     const cairn = await measure(() => t.engine.run(() => trivialFlow()), [worker.pid!], redis);
     rawMs = Math.min(rawMs, raw.wall);
     if (raw.cpu < rawCpu) [rawCpu, rawParts] = [raw.cpu, raw.parts];
+    rowsMs = Math.min(rowsMs, rows.wall);
+    if (rows.cpu < rowsCpu) [rowsCpu, rowsParts] = [rows.cpu, rows.parts];
     cairnMs = Math.min(cairnMs, cairn.wall);
     if (cairn.cpu < cairnCpu) [cairnCpu, cairnParts] = [cairn.cpu, cairn.parts];
   }
-  await rawEvents.close();
-  await rawQueue.close();
+  await Promise.all([rawEvents.close(), rawQueue.close(), rowsEvents.close(), rowsQueue.close()]);
+  handRows.close();
   await stop(rawWorker);
+  await stop(rowsWorker);
   await stop(worker);
 
   // (b) CPU-bound tasks: one worker process, then two (concurrency 1 each: one core each),
@@ -216,12 +243,14 @@ the ratios.
 | case | wall ms | µs per task | ratio to raw | CPU ms (all processes + Redis) | CPU µs per task | CPU ratio |
 |---|---:|---:|---:|---:|---:|---:|
 | raw BullMQ: \`Queue.addBulk\` + one \`Worker\` (concurrency ${CONCURRENCY}), completions through \`QueueEvents\` | ${rawMs.toFixed(0)} | ${perTask(rawMs)} | 1.00× | ${rawCpu.toFixed(0)} | ${perTask(rawCpu)} | 1.00× |
+| raw BullMQ + the same rows by hand: each task run's row and its PENDING, RUNNING and COMPLETED states in Cairn's SQLite file (plain better-sqlite3; the producer writes PENDING before \`addBulk\`, the worker commits RUNNING and COMPLETED in groups and completes a job once they are committed) | ${rowsMs.toFixed(0)} | ${perTask(rowsMs)} | ${(rowsMs / rawMs).toFixed(2)}× | ${rowsCpu.toFixed(0)} | ${perTask(rowsCpu)} | ${(rowsCpu / rawCpu).toFixed(2)}× |
 | Cairn: a flow mapping a task over ${TRIVIAL.toLocaleString("en")} inputs on one \`cairn worker\` (concurrency ${CONCURRENCY}); every state recorded | ${cairnMs.toFixed(0)} | ${perTask(cairnMs)} | ${(cairnMs / rawMs).toFixed(2)}× | ${cairnCpu.toFixed(0)} | ${perTask(cairnCpu)} | ${(cairnCpu / rawCpu).toFixed(2)}× |
 
-Goal: Cairn ≤ 1.5× raw per task. CPU time (of the producing process, the worker process and Redis, from
+Goal: Cairn ≤ 1.5× raw per task. Against raw BullMQ with the same rows written by hand, Cairn costs
+${(cairnMs / rowsMs).toFixed(2)}× in wall time and ${(cairnCpu / rowsCpu).toFixed(2)}× in CPU. CPU time (of the producing process, the worker process and Redis, from
 \`process.cpuUsage\`, \`/proc/PID/stat\` and Redis's \`INFO cpu\`) is what the work costs; wall time on a shared
 machine also counts the other tenants. CPU µs per task by process (producer or flow / worker / Redis): raw
-${rawParts.map(perTask).join(" / ")}, Cairn ${cairnParts.map(perTask).join(" / ")}.
+${rawParts.map(perTask).join(" / ")}, raw with rows ${rowsParts.map(perTask).join(" / ")}, Cairn ${cairnParts.map(perTask).join(" / ")}.
 
 ### (b) ${CPU_TASKS} CPU-bound tasks of ~${CPU_MS} ms: one worker process against two (best of ${CPU_ROUNDS} rounds each, interleaved)
 
