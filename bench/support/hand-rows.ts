@@ -3,6 +3,7 @@
 // RUNNING and final states), written with plain better-sqlite3 statements into Cairn's own
 // schema, in the same SQLite file as the Cairn flow, with the same durability (a job
 // completes once its rows are committed, committed in groups like Cairn's worker does).
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import Database from "better-sqlite3";
 
@@ -40,14 +41,14 @@ export class HandRows {
       const now = new Date().toISOString();
       for (const run of runs) {
         this.#insertRun.run(run.id, `trivial-${run.i}`, String(run.i), flowRunId, now, now, HOST, process.pid, ++seq);
-        this.#insertState.run(crypto.randomUUID(), run.id, flowRunId, run.id, "PENDING", "Pending", now, ++seq);
+        this.#insertState.run(randomUUID(), run.id, flowRunId, run.id, "PENDING", "Pending", now, ++seq);
       }
     });
     this.#finish = this.#db.transaction((runs) => {
       const now = new Date().toISOString();
       for (const run of runs) {
-        this.#insertState.run(crypto.randomUUID(), run.id, run.flowRunId, run.id, "RUNNING", "Running", run.started, ++seq);
-        this.#insertState.run(crypto.randomUUID(), run.id, run.flowRunId, run.id, "COMPLETED", "Completed", now, ++seq);
+        this.#insertState.run(randomUUID(), run.id, run.flowRunId, run.id, "RUNNING", "Running", run.started, ++seq);
+        this.#insertState.run(randomUUID(), run.id, run.flowRunId, run.id, "COMPLETED", "Completed", now, ++seq);
         this.#updateRun.run(now, run.started, now, process.pid, run.id);
       }
     });
