@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser), headless, with
 // a fresh profile (playwright's launch() makes a new temporary --user-data-dir each time and
 // removes it on close), and nothing that reaches the network by itself.
+import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 
 /** The Chromium the tests use: `CAIRN_CHROMIUM` or Debian's `/usr/bin/chromium`. */
@@ -14,6 +15,12 @@ export interface TestBrowser {
 
 /** Launches headless Chromium with a throwaway profile. */
 export async function launchChromium(): Promise<TestBrowser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: the web UI's browser tests and bench/ui.ts drive it. ` +
+        "Install it (Debian: `apt-get install -y chromium`; .ci/run does), or set CAIRN_CHROMIUM to a Chromium binary.",
+    );
+  }
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
