@@ -11,9 +11,11 @@ const NOT_HELD = Symbol("not-held");
 export class UnpersistedResult<T = unknown> implements BaseResult<T> {
   readonly type = "unpersisted" as const;
   #value: T | typeof NOT_HELD;
+  readonly #missing: string | undefined;
 
-  private constructor(value: T | typeof NOT_HELD) {
+  private constructor(value: T | typeof NOT_HELD, missing?: string) {
     this.#value = value;
+    this.#missing = missing;
   }
 
   /** A result holding `value` in memory. */
@@ -21,9 +23,12 @@ export class UnpersistedResult<T = unknown> implements BaseResult<T> {
     return new UnpersistedResult<T>(value);
   }
 
-  /** The form rebuilt from the metadata store: it holds nothing. */
-  static missing<T = unknown>(): UnpersistedResult<T> {
-    return new UnpersistedResult<T>(NOT_HELD);
+  /**
+   * The form rebuilt from the metadata store: it holds nothing.
+   * @param why what `get()` rejects with (the {@link MissingResult}'s message), when more is known than "not persisted".
+   */
+  static missing<T = unknown>(why?: string): UnpersistedResult<T> {
+    return new UnpersistedResult<T>(NOT_HELD, why);
   }
 
   /** Whether this process still holds the value. */
@@ -32,7 +37,7 @@ export class UnpersistedResult<T = unknown> implements BaseResult<T> {
   }
 
   get(): Promise<T> {
-    if (this.#value === NOT_HELD) return Promise.reject(new MissingResult());
+    if (this.#value === NOT_HELD) return Promise.reject(new MissingResult(this.#missing));
     return Promise.resolve(this.#value);
   }
 

@@ -278,7 +278,7 @@ export class BullMQTaskRunner implements TaskRunner {
     try {
       if (outcome?.cairn !== JOB_FORMAT_VERSION) throw new Error(`it is not an outcome of format ${JOB_FORMAT_VERSION} (a worker of another Cairn version)`);
       runCount = outcome.runCount;
-      state = await decodeOutcome(outcome, entry.transport, entry.storageById, entry.storageBlockId);
+      state = await decodeOutcome(outcome, entry.transport, entry.storageById, entry.storageBlockId, `Task run '${entry.name}'`);
     } catch (error) {
       const message = `Task run '${entry.name}' ran on a worker, but its outcome could not be read back: ${errorMessage(error)}`;
       state = Failed({ message, error: new DistributedError(DistributedErrorCode.JobFailed, message, { cause: error }) });

@@ -27,7 +27,10 @@ export async function encodeOutcome(
   if (data !== undefined && transport === undefined) throw new Error(`The outcome of ${subject} has a result but no storage to send it through.`);
   let result: CairnJobOutcome["result"];
   let value: WireValue | undefined;
-  if (data instanceof UnpersistedResult) {
+  if (data instanceof UnpersistedResult && !data.available) {
+    // The run was finished by a worker that is gone, and only it held the value: say so (never send `undefined`).
+    result = data.toRecord();
+  } else if (data instanceof UnpersistedResult) {
     try {
       value = await transport!.encode(data.peek());
     } catch (error) {
@@ -76,17 +79,26 @@ async function inlineOnly(transport: ValueTransport, value: unknown): Promise<Wi
 /**
  * The state back in the flow's process: its result as a {@link PersistedResult} (holding
  * the value when it came along), a literal, or an unpersisted result holding the value
- * (a transient blob is read and removed).
+ * (a transient blob is read and removed); an unpersisted result that nothing holds any more
+ * (the worker that held it died after recording the run) rejects, saying so, when read.
  */
 export async function decodeOutcome<T>(
   outcome: CairnJobOutcome,
   transport: ValueTransport,
   storageById: (id: string) => Promise<WritableFileSystem>,
   storageBlockId: string,
+  subject = "The task run",
 ): Promise<State<T>> {
   const record = outcome.result;
   let data: BaseResult | undefined;
-  if (record?.type === "literal") {
+  if (record?.type === "unpersisted") {
+    data = UnpersistedResult.missing(
+      `${subject} completed on a worker that stopped before it handed its return value back, and the value was not ` +
+        "persisted, so nothing holds it now (BullMQ gave the job to another worker, which found the run already finished " +
+        "and did not run it twice). Persist the task's results (persistResult: true, or a cache policy) to keep them " +
+        "through worker crashes.",
+    );
+  } else if (record?.type === "literal") {
     data = LiteralResult.fromRecord(record);
   } else if (record?.type === "reference") {
     const held = outcome.value === undefined ? undefined : { value: await transport.decode(outcome.value) };
