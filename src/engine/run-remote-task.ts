@@ -181,7 +181,8 @@ async function finish<T>(
     await (env.flush === undefined ? client.flush() : env.flush());
     return { state: final ?? state, recorded: final !== undefined, runCount: recorder.row.runCount };
   } finally {
-    for (const release of claims) await release();
+    // A claim Redis cannot release expires by itself (its lock has a lifetime): it must not fail a recorded run.
+    for (const release of claims) await release().catch(() => undefined);
   }
 }
 

@@ -70,6 +70,8 @@ interface Entry {
   /** The job is in Redis. */
   added: boolean;
   done: boolean;
+  /** Its worker's reply came (it is being read back): no check may fail the run any more. */
+  replied: boolean;
   /** A check found the job failed or gone with no reply yet: the next check settles it. */
   suspect: boolean;
 }
@@ -198,7 +200,7 @@ export class BullMQTaskRunner implements TaskRunner {
       return await new Promise<State<unknown>>((resolve) => {
         const entry: Entry = {
           jobId, name: spec.taskRun.name, remote, transport, storageBlockId: spec.result.storageBlockId, storageById,
-          transientArgs: encoded.transient, resolve, unsubscribe: () => undefined, added: false, done: false, suspect: false,
+          transientArgs: encoded.transient, resolve, unsubscribe: () => undefined, added: false, done: false, replied: false, suspect: false,
         };
         this.#jobs.set(jobId, entry);
         entry.unsubscribe = remote.onAbandoned((reason) => void this.#drop(entry, reason));
@@ -273,6 +275,8 @@ export class BullMQTaskRunner implements TaskRunner {
   async #onOutcome(jobId: string, outcome: CairnJobOutcome): Promise<void> {
     const entry = this.#jobs.get(jobId);
     if (entry === undefined || entry.done) return;
+    // Reading a large value back can take longer than two checks: the job is gone from Redis by then.
+    entry.replied = true;
     let state: State<unknown>;
     let runCount: number | undefined;
     try {
@@ -294,11 +298,11 @@ export class BullMQTaskRunner implements TaskRunner {
     if (this.#watching) return;
     this.#watching = true;
     try {
-      const ids = [...this.#jobs.values()].filter((e) => e.added && !e.done).map((e) => e.jobId);
+      const ids = [...this.#jobs.values()].filter((e) => e.added && !e.done && !e.replied).map((e) => e.jobId);
       for (let i = 0; i < ids.length; i += WATCH_CHUNK) {
         for (const { jobId, failedReason } of await findLostJobs(connection.redis, connection.keys, ids.slice(i, i + WATCH_CHUNK))) {
           const entry = this.#jobs.get(jobId);
-          if (entry === undefined || entry.done) continue;
+          if (entry === undefined || entry.done || entry.replied) continue;
           if (!entry.suspect) {
             entry.suspect = true;
             continue;
