@@ -73,6 +73,28 @@ describe("flows that end while their jobs are queued", () => {
     assert.deepEqual(runs.map((r) => r.stateType), ["CANCELLED", "CANCELLED"], "cancelled before the flow run ended");
     assert.equal((await waiting()).waiting, 0);
   });
+
+  it("closing the runner while a flow waits on queued jobs cancels their runs and removes the jobs; the flow does not hang", async () => {
+    const closing = new BullMQTaskRunner({ connection: REDIS_URL, queue, prefix });
+    const f = flow({ name: "runner-closed", taskRunner: closing }, async () => {
+      const futures = nap.map([5, 5]);
+      await new Promise((r) => setTimeout(r, 300)); // the jobs are in Redis by now
+      void closing.close();
+      return Promise.all(futures.map((x) => x.result()));
+    });
+    const started = Date.now();
+    const state = await t.engine.run(() => f.returnState());
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+    assert.ok(state.isFinal() && !state.isCompleted(), `the flow ended ${state.type}`);
+    const expected = /^The BullMQ task runner was closed while task run 'nap-\d' was in flight, so the flow can no longer receive its outcome; its queued job was removed\. Close the runner only after the flows that use it have finished\.$/;
+    assert.match(state.message ?? "", expected);
+    const client = await t.engine.client();
+    const flowRunId = (await client.readFlowRuns({ flowName: "runner-closed" }))[0]!.id;
+    const runs = await client.readTaskRuns({ flowRunId });
+    assert.deepEqual(runs.map((r) => r.stateType), ["CANCELLED", "CANCELLED"]);
+    for (const run of runs) assert.match(run.stateMessage ?? "", expected);
+    assert.equal((await waiting()).waiting, 0, "no job is left in the queue");
+  });
 });
 
 describe("jobs that will bring no reply", () => {

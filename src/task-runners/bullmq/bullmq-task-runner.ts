@@ -147,21 +147,50 @@ export class BullMQTaskRunner implements TaskRunner {
     return this.#start(remote as RemoteTaskRun<unknown>, engine.settings, (id) => engine.results.storageById(id)) as Promise<State<T>>;
   }
 
-  /** Closes the connections now (they reopen on the next submit). Task runs in flight keep waiting. */
+  /**
+   * Closes the connections now (they reopen on the next submit). Task runs still in flight
+   * can no longer hear from their workers, so they end at once: a run whose job no worker
+   * has taken is CANCELLED and its job removed; a run a worker holds fails in the flow (the
+   * worker still records how it ends). Close a runner after the flows that use it.
+   */
   async close(): Promise<void> {
     clearTimeout(this.#idleTimer);
     const connection = this.#connection;
     this.#connection = undefined;
+    const c = await connection?.catch(() => undefined);
+    await Promise.all([...this.#jobs.values()].map((entry) => this.#abandon(entry, c)));
     const probes = [...this.#probes.values()];
     this.#probes.clear();
-    await Promise.all(probes.map(async ({ storage, probe }) => removeProbe(storage, await probe).catch(() => undefined)));
-    if (connection === undefined) return;
-    const c = await connection.catch(() => undefined);
+    await Promise.all(probes.map(async ({ storage, probe }) => {
+      try {
+        await removeProbe(storage, await probe);
+      } catch {
+        // A probe that cannot be removed is left behind (a few bytes): closing goes on.
+      }
+    }));
     if (c === undefined) return;
     clearInterval(c.watch);
     await c.replies.close().catch(() => undefined);
     await c.queue.close().catch(() => undefined);
     c.redis.disconnect();
+  }
+
+  /** The runner closes with this run in flight: remove its job if no worker has it, and end the run. */
+  async #abandon(entry: Entry, connection: Connection | undefined): Promise<void> {
+    if (entry.done) return;
+    const removed = entry.added && connection !== undefined ? await connection.queue.remove(entry.jobId).catch(() => 0) : 0;
+    if (entry.done) return; // its reply came meanwhile
+    const closed = `The BullMQ task runner was closed while task run '${entry.name}' was in flight, so the flow can no longer receive its outcome`;
+    const advice = "Close the runner only after the flows that use it have finished.";
+    if (!entry.added || removed === 1) {
+      await this.#settle(entry, Cancelled({ message: `${closed}; its queued job was removed. ${advice}` }), { record: true });
+      return;
+    }
+    const error = new DistributedError(
+      DistributedErrorCode.JobFailed,
+      `${closed} (a worker holds its job, or Redis did not answer: the worker records how the run ends). ${advice}`,
+    );
+    await this.#settle(entry, Failed({ message: error.message, error }), {});
   }
 
   async #start(
