@@ -18,6 +18,9 @@ import type { TaskCatalog } from "./task-catalog.js";
 /** How far the wall clock may lag the monotonic one before we count it as set back. */
 const CLOCK_SLACK_MS = 20;
 
+/** How many storage probes a worker remembers as checked (each flow run's runner writes its own). */
+const PROBES_KEPT = 1000;
+
 /** How long a finished run waits for the other running jobs to share its metadata flush. */
 const FLUSH_WINDOW_MS = 1;
 
@@ -243,6 +246,8 @@ export class JobProcessor {
     if (this.#probed.has(id)) return;
     await checkProbe(storage, data.probe, subject);
     this.#probed.add(id);
+    // The oldest go first: a worker that serves flows for months must not keep every probe it saw.
+    if (this.#probed.size > PROBES_KEPT) this.#probed.delete(this.#probed.values().next().value!);
   }
 
   #serializer(config: SerializerConfig): Serializer {
