@@ -129,7 +129,7 @@ describe("storage a worker cannot reach", () => {
         state.message ?? "",
         new RegExp(
           `^Task run 'pid-0' cannot run on worker .* \\(pid ${worker.pid}\\): the flow's result storage local-file-system at /proc/self/cwd/\\.tmp/not-shared-${process.pid} ` +
-            "is not the same storage here: the check object cairn-probes/[0-9a-f]+ that the flow's process on .* wrote there cannot be read here.*" +
+            "is not the same storage here: the check object cairn-probes/[0-9a-f]+ that the flow's process on .* wrote there is missing here.*" +
             "Use storage that the flow and every worker reach: S3, Azure Blob Storage, or a folder on a shared mount",
         ),
       );

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { isStorageError, StorageErrorCode } from "../../blocks/storage-error.js";
 import type { WritableFileSystem } from "../../blocks/writable-file-system.js";
 import { randomHex } from "../../utils/random-pool.js";
 import { DistributedError, DistributedErrorCode } from "./distributed-error.js";
@@ -40,7 +41,8 @@ export async function removeProbe(storage: WritableFileSystem, probe: StoragePro
 /**
  * Checks that `storage`, as this process sees it, holds the probe: else throws a
  * {@link DistributedError} (`STORAGE_NOT_SHARED`) naming the storage and saying to use
- * shared storage.
+ * shared storage — or, when the storage could not be read here at all (unreachable,
+ * credentials refused, an I/O error), saying that, and to check this worker's access to it.
  */
 export async function checkProbe(storage: WritableFileSystem, probe: StorageProbe, subject: string): Promise<void> {
   let found: string | undefined;
@@ -51,17 +53,29 @@ export async function checkProbe(storage: WritableFileSystem, probe: StorageProb
     cause = error;
   }
   if (found === probe.nonce) return;
+  const here = `${subject} cannot run on worker ${hostname()} (pid ${process.pid})`;
+  const shared = "storage that the flow and every worker reach: S3, Azure Blob Storage, or a folder on a shared mount " +
+    "(set the flow's resultStorage, or CAIRN_DEFAULT_RESULT_STORAGE_BLOCK)";
+  const context = { storage: storage.describe(), probe: probe.key };
+  if (found === undefined && !isStorageError(cause, StorageErrorCode.NotFound) && !isStorageError(cause, StorageErrorCode.BucketNotFound)) {
+    throw new DistributedError(
+      DistributedErrorCode.StorageNotShared,
+      `${here}: the flow's result storage ${storage.describe()} cannot be read from this worker: ` +
+        `${cause instanceof Error ? cause.message : String(cause)} Check that this worker reaches that storage ` +
+        `(network, credentials, permissions): results travel through it, so it must be ${shared}.`,
+      { cause, context },
+    );
+  }
   const why =
     found === undefined
-      ? `the check object ${probe.key} that the flow's process on ${probe.writer} wrote there cannot be read here` +
+      ? `the check object ${probe.key} that the flow's process on ${probe.writer} wrote there is missing here` +
         (cause instanceof Error ? ` (${cause.message})` : "")
       : `the check object ${probe.key} holds other content here than the flow's process on ${probe.writer} wrote`;
   throw new DistributedError(
     DistributedErrorCode.StorageNotShared,
-    `${subject} cannot run on worker ${hostname()} (pid ${process.pid}): the flow's result storage ${storage.describe()} ` +
+    `${here}: the flow's result storage ${storage.describe()} ` +
       `is not the same storage here: ${why}. Results written here could not be read by the flow (and the other way round). ` +
-      "Use storage that the flow and every worker reach: S3, Azure Blob Storage, or a folder on a shared mount " +
-      "(set the flow's resultStorage, or CAIRN_DEFAULT_RESULT_STORAGE_BLOCK).",
-    { cause, context: { storage: storage.describe(), probe: probe.key } },
+      `Use ${shared}.`,
+    { cause, context },
   );
 }
