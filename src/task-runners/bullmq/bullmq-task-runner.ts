@@ -266,12 +266,20 @@ export class BullMQTaskRunner implements TaskRunner {
     for (let i = 0; i < batch.length; i += ADD_CHUNK) {
       const chunk = batch.slice(i, i + ADD_CHUNK).filter((b) => !b.entry.done);
       if (chunk.length === 0) continue;
+      const adding = connection.queue.addBulk(chunk.map((b) => b.job));
       try {
-        await withTimeout(connection.queue.addBulk(chunk.map((b) => b.job)), connection.timeoutMs);
+        await withTimeout(adding, connection.timeoutMs);
         for (const { entry } of chunk) entry.added = true;
+        // Runs ended while their jobs were being added (their flow failed meanwhile): take the jobs back.
+        for (const { entry } of chunk) if (entry.done) void connection.queue.remove(entry.jobId).catch(() => undefined);
       } catch (error) {
         const failure = redisUnreachable(connection.resolved, `add jobs to queue '${connection.queue.name}'`, error);
         for (const { entry } of chunk) void this.#settle(entry, Failed({ message: failure.message, error: failure }), { record: true });
+        // Redis may still take the jobs once it answers again: they belong to runs that ended FAILED, so they go.
+        void adding.then(
+          () => Promise.all(chunk.map(({ entry }) => connection.queue.remove(entry.jobId).catch(() => undefined))),
+          () => undefined,
+        );
       }
     }
   }
