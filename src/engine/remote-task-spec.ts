@@ -1,4 +1,5 @@
 import type { WritableFileSystem } from "../blocks/writable-file-system.js";
+import type { TaskRunRecord } from "../records/index.js";
 import type { PersistedResult } from "../results/persisted-result.js";
 import type { Serializer, SerializerConfig } from "../serializers/serializer.js";
 import type { State } from "../states/state.js";
@@ -92,8 +93,11 @@ export interface RemoteTaskRunDescription {
  * (`TaskRunWork.remote`). Its PENDING state is recorded; the other process records the rest.
  */
 export interface RemoteTaskRun<T = unknown> {
-  /** The metadata store the PENDING state was recorded in: flush it before another process records the run. */
-  readonly store: { flush(): Promise<void> };
+  /**
+   * The metadata store the PENDING state was recorded in: flush it before another process
+   * records the run; read the run back when the other process's word about it was lost.
+   */
+  readonly store: { flush(): Promise<void>; readTaskRun(id: string): Promise<TaskRunRecord | undefined> };
   /**
    * Waits for the futures among the arguments and takes the decisions the submitting side
    * takes (storage, serializer, cache key). Resolves to a final state instead when the run

@@ -94,7 +94,7 @@ export async function runRemoteTaskRun<T>(
     const stored = await client.readTaskRun(run.id);
     if (stored !== undefined && FINAL_STATE_TYPES.has(stored.stateType) && stored.stateType !== "CRASHED") {
       // The lost process finished the run and recorded it: never run (or complete) it twice.
-      return { state: await storedState<T>(engine, stored), recorded: true, runCount: stored.runCount };
+      return { state: await storedState<T>(stored, (id) => engine.results.storageById(id)), recorded: true, runCount: stored.runCount };
     }
     used = Math.max(env.lostAttempts, (stored?.runCount ?? run.runCount) - run.runCount);
     row.runCount = run.runCount + used;
@@ -213,8 +213,15 @@ function flowContext(
   };
 }
 
-/** The state a task run record stands for (its result read back by reference). */
-async function storedState<T>(engine: Engine, stored: TaskRunRecord): Promise<State<T>> {
+/**
+ * The state a task run record stands for (its result read back by reference).
+ * @param missing what reading an unpersisted result rejects with (nothing holds its value).
+ */
+export async function storedState<T>(
+  stored: TaskRunRecord,
+  storageById: (id: string) => Promise<WritableFileSystem>,
+  missing?: string,
+): Promise<State<T>> {
   let data: BaseResult<T> | undefined;
   if (stored.stateData !== null) {
     const record = JSON.parse(stored.stateData) as ResultRecord;
@@ -226,9 +233,9 @@ async function storedState<T>(engine: Engine, stored: TaskRunRecord): Promise<St
         serializerType: record.serializerType,
         expiration: record.expiration === null ? null : new Date(record.expiration),
         integrity: record.integrity,
-        storage: record.storageBlockId === null ? undefined : await engine.results.storageById(record.storageBlockId),
+        storage: record.storageBlockId === null ? undefined : await storageById(record.storageBlockId),
       });
-    } else data = UnpersistedResult.missing<T>();
+    } else data = UnpersistedResult.missing<T>(missing);
   }
   return new State<T>(stored.stateType, {
     name: stored.stateName,

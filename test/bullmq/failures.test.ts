@@ -130,6 +130,33 @@ describe("jobs that will bring no reply", () => {
     const [run] = await client.readTaskRuns({ flowRunId: (await client.readFlowRuns({ flowName: "job-removed" }))[0]!.id });
     assert.equal(run!.stateType, "FAILED", "the run is recorded FAILED");
   });
+
+  it("a run its worker recorded, whose reply was lost, ends as recorded (not FAILED); its unpersisted value says it is gone", async () => {
+    // Fault injection: a worker that records the run COMPLETED in the store and completes the job, but whose reply never comes.
+    const client = await t.engine.client();
+    const replyless = new Worker(queue, async (job) => {
+      const id = (job.data as { spec: { taskRun: { id: string } } }).spec.taskRun.id;
+      const row = (await client.readTaskRun(id))!;
+      const now = new Date().toISOString();
+      client.recordTaskRun({ ...row, stateType: "COMPLETED", stateName: "Completed", stateTimestamp: now, stateData: JSON.stringify({ type: "unpersisted" }), runCount: 1, startTime: now, endTime: now });
+      await client.flush();
+      return { replied: true };
+    }, { connection: { url: REDIS_URL }, prefix });
+    try {
+      const f = flow({ name: "reply-lost", taskRunner: runner }, async () => [await nap.submit(0).wait()]);
+      const [state] = await t.engine.run(() => f());
+      assert.equal(state!.type, "COMPLETED", "the state the worker recorded");
+      await assert.rejects(state!.result(), (error: unknown) => {
+        assert.ok(isCairnError(error, "MISSING_RESULT"), String(error));
+        assert.match((error as Error).message, /^Task run 'nap-\d' ended on a worker \(COMPLETED\), but the worker's reply to the flow was lost and its return value was not persisted, so nothing holds it now\. Persist the task's results \(persistResult: true\)/);
+        return true;
+      });
+      const [run] = await client.readTaskRuns({ flowRunId: (await client.readFlowRuns({ flowName: "reply-lost" }))[0]!.id });
+      assert.equal(run!.stateType, "COMPLETED", "nothing recorded over it");
+    } finally {
+      await replyless.close();
+    }
+  });
 });
 
 async function waitingJobs() {

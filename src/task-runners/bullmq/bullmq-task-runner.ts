@@ -5,7 +5,9 @@ import type { WritableFileSystem } from "../../blocks/writable-file-system.js";
 import { currentEngine } from "../../engine/engine.js";
 import type { RemoteTaskRun } from "../../engine/remote-task-spec.js";
 import { errorMessage } from "../../engine/run-attempts.js";
+import { storedState } from "../../engine/run-remote-task.js";
 import { ConfigurationError } from "../../errors/configuration-error.js";
+import { FINAL_STATE_TYPES } from "../../records/index.js";
 import { Cancelled, Failed } from "../../states/constructors.js";
 import { State } from "../../states/state.js";
 import type { Settings } from "../../settings/index.js";
@@ -58,6 +60,7 @@ interface Connection {
 /** One task run on its way through a job. */
 interface Entry {
   readonly jobId: string;
+  readonly taskRunId: string;
   readonly name: string;
   readonly remote: RemoteTaskRun<unknown>;
   readonly transport: ValueTransport;
@@ -228,7 +231,7 @@ export class BullMQTaskRunner implements TaskRunner {
       const data: CairnJobData = { cairn: JOB_FORMAT_VERSION, spec, args: encoded.args, probe, reply: connection.replies.key };
       return await new Promise<State<unknown>>((resolve) => {
         const entry: Entry = {
-          jobId, name: spec.taskRun.name, remote, transport, storageBlockId: spec.result.storageBlockId, storageById,
+          jobId, taskRunId: spec.taskRun.id, name: spec.taskRun.name, remote, transport, storageBlockId: spec.result.storageBlockId, storageById,
           transientArgs: encoded.transient, resolve, unsubscribe: () => undefined, added: false, done: false, replied: false, suspect: false,
         };
         this.#jobs.set(jobId, entry);
@@ -344,7 +347,10 @@ export class BullMQTaskRunner implements TaskRunner {
             entry.suspect = true;
             continue;
           }
-          if (failedReason !== undefined) await this.#onFailed(jobId, failedReason);
+          // Its worker may have recorded how the run ended, and only the reply was lost: that state stands.
+          const recorded = await this.#recordedFinal(entry);
+          if (recorded !== undefined) await this.#settle(entry, recorded, {});
+          else if (failedReason !== undefined) await this.#onFailed(jobId, failedReason);
           else {
             await this.#onFailed(
               jobId,
@@ -359,6 +365,23 @@ export class BullMQTaskRunner implements TaskRunner {
       // Redis does not answer: the next check tries again.
     } finally {
       this.#watching = false;
+    }
+  }
+
+  /** The run's final state as the metadata store holds it (recorded by a worker), if it has one. */
+  async #recordedFinal(entry: Entry): Promise<State<unknown> | undefined> {
+    try {
+      const row = await entry.remote.store.readTaskRun(entry.taskRunId);
+      if (row === undefined || !FINAL_STATE_TYPES.has(row.stateType)) return undefined;
+      return await storedState(
+        row,
+        entry.storageById,
+        `Task run '${entry.name}' ended on a worker (${row.stateType}), but the worker's reply to the flow was lost ` +
+          "and its return value was not persisted, so nothing holds it now. Persist the task's results " +
+          "(persistResult: true) to keep them through such failures.",
+      );
+    } catch {
+      return undefined; // the store cannot tell: the job's fate decides
     }
   }
 
