@@ -157,6 +157,26 @@ describe("jobs that will bring no reply", () => {
       await replyless.close();
     }
   });
+
+  it("a flow that times out leaves a job BullMQ failed in place: its run ends FAILED with BullMQ's reason, not CANCELLED", async () => {
+    const foreign = new Worker(queue, async () => {
+      throw new Error("no processor for this job here");
+    }, { connection: { url: REDIS_URL }, prefix });
+    try {
+      const f = flow({ name: "times-out-failed-job", taskRunner: runner, timeoutSeconds: 1 }, async () => nap.submit(0).result());
+      const state = await t.engine.run(() => f.returnState());
+      assert.equal(state.type, "FAILED");
+      assert.match(state.message ?? "", /timed out after 1 second/);
+      const client = await t.engine.client();
+      const flowRunId = (await client.readFlowRuns({ flowName: "times-out-failed-job" }))[0]!.id;
+      await eventually(async () => (await client.readTaskRuns({ flowRunId }))[0]!.stateType !== "PENDING", 20_000, "the run settled");
+      const [run] = await client.readTaskRuns({ flowRunId });
+      assert.equal(run!.stateType, "FAILED");
+      assert.match(run!.stateMessage ?? "", /^The BullMQ job of task run 'nap-\d' failed outside the task: no processor for this job here\./);
+    } finally {
+      await foreign.close();
+    }
+  });
 });
 
 async function waitingJobs() {

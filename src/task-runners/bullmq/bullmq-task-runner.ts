@@ -45,6 +45,8 @@ const IDLE_CLOSE_MS = 100;
 const WATCH_INTERVAL_MS = 5000;
 /** Job ids checked in one script run. */
 const WATCH_CHUNK = 1000;
+/** The BullMQ states of a job no worker has taken yet. */
+const QUEUED_JOB_STATES: ReadonlySet<string> = new Set(["waiting", "delayed", "prioritized", "waiting-children"]);
 
 interface Connection {
   readonly redis: Redis;
@@ -300,7 +302,11 @@ export class BullMQTaskRunner implements TaskRunner {
     if (!entry.added) return cancel();
     const connection = await this.#connection?.catch(() => undefined);
     if (connection === undefined) return;
-    // A job a worker holds is locked: remove() leaves it (it finishes normally).
+    // Only a job no worker has taken goes: a job BullMQ failed keeps its reason (the watch settles
+    // the run with it), and one whose worker died is BullMQ's to hand over (its run has started).
+    const jobState = await connection.queue.getJobState(entry.jobId).catch(() => "unknown");
+    if (!QUEUED_JOB_STATES.has(jobState)) return;
+    // A job a worker takes meanwhile is locked: remove() leaves it (it finishes normally).
     const removed = await connection.queue.remove(entry.jobId).catch(() => 0);
     if (removed === 1) await cancel();
   }
