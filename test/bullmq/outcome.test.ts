@@ -1,18 +1,19 @@
 // The outcome a worker hands back, encoded and decoded as it crosses Redis: a value comes back
 // as itself, and a run whose value no process holds any more (it was finished by a worker that
 // died before replying, and was not persisted) comes back as a missing result that says why,
-// never as `undefined`.
+// never as `undefined`. Arguments that cannot all be sent leave no transient blob behind.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { LocalFileSystem } from "../../src/index.js";
+import { isCairnError, LocalFileSystem } from "../../src/index.js";
 import { MissingResult } from "../../src/results/missing-result.js";
 import { UnpersistedResult } from "../../src/results/unpersisted-result.js";
 import { resolveSerializer } from "../../src/serializers/index.js";
 import { Completed } from "../../src/states/constructors.js";
 import { decodeOutcome, encodeOutcome } from "../../src/task-runners/bullmq/job-outcome.js";
+import { encodeArguments } from "../../src/task-runners/bullmq/job-payload.js";
 import { ValueTransport } from "../../src/task-runners/bullmq/value-transport.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cairn-outcome-"));
@@ -45,5 +46,18 @@ describe("a job's outcome", () => {
       assert.match(error.message, /persistResult: true/);
       return true;
     });
+  });
+});
+
+describe("a job's arguments", () => {
+  it("that cannot all be sent leave no transient blob behind for the ones already written", async () => {
+    const big = new Uint8Array(300 * 1024).fill(7); // above the 256 KiB bound: written as a transient blob
+    const args = [{ kind: "value" as const, value: big }, { kind: "value" as const, value: () => "a function" }];
+    await assert.rejects(encodeArguments(args, transport, "block", "task run 't-0'"), (error: unknown) => {
+      assert.ok(isCairnError(error, "VALUE_NOT_SENDABLE"), String(error));
+      assert.match((error as Error).message, /^Argument 1 of task run 't-0' cannot be sent to a worker: /);
+      return true;
+    });
+    assert.deepEqual(existsSync(join(dir, "cairn-transient")) ? readdirSync(join(dir, "cairn-transient")) : [], []);
   });
 });

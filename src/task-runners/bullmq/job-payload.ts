@@ -95,7 +95,13 @@ export async function encodeArguments(
     return { value: wire };
   };
   const out: WireArgument[] = [];
-  for (let i = 0; i < args.length; i++) out.push(await one(args[i]!, String(i)));
+  try {
+    for (let i = 0; i < args.length; i++) out.push(await one(args[i]!, String(i)));
+  } catch (error) {
+    // No job will name the blobs written for the arguments before this one: they go now.
+    await Promise.all(transient.map((wire) => transport.remove(wire).catch(() => undefined)));
+    throw error;
+  }
   return { args: out, transient };
 }
 
