@@ -30,7 +30,10 @@ export interface OrchestrationClient {
   recordFlowRun(run: FlowRunRecord): void;
   /** Inserts the task run, or replaces its row (same id) with this newer version. */
   recordTaskRun(run: TaskRunRecord): void;
-  /** Appends a state to a run's history. */
+  /**
+   * Appends a state to a run's history. Record the run's row (its new current state) right
+   * after it: a state never starts a write of its own, so the two are written together.
+   */
   recordState(state: StateRecord): void;
   /** Appends log lines. */
   recordLogs(logs: readonly LogRecord[]): void;

@@ -68,9 +68,32 @@ describe("EmbeddedClient write path", () => {
         for (let i = 0; i < 9; i++) client.recordState(makeState("RUNNING", { flowRunId: run.id }));
         assert.equal(countRows(path, "run_state"), 0);
         assert.equal(client.pendingChanges, 9);
-        client.recordState(makeState("RUNNING", { flowRunId: run.id }));
-        assert.equal(countRows(path, "run_state"), 10, "written synchronously by the 10th record");
+        client.recordFlowRun(run);
+        assert.equal(countRows(path, "run_state"), 9, "written synchronously by the 10th record");
+        assert.equal(countRows(path, "flow_run"), 1);
         assert.equal(client.pendingChanges, 0);
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
+  test("never writes a state without the run row recorded after it (a crash between them would leave them contradicting)", async () => {
+    await withPath(async (path) => {
+      const client = await openEmbeddedClient({ path, flushThreshold: 2, flushIntervalMs: 5 });
+      try {
+        const run = makeFlowRun();
+        client.recordState(makeState("RUNNING", { flowRunId: run.id }));
+        await new Promise((resolve) => setTimeout(resolve, 1)); // not long enough for the timer
+        client.recordState(makeState("COMPLETED", { flowRunId: run.id })); // over the threshold, and past the deadline soon
+        assert.equal(countRows(path, "run_state"), 0, "no burst starts at a state");
+        client.recordFlowRun(run);
+        assert.equal(countRows(path, "run_state"), 2, "the states and their row are written together");
+        assert.equal(countRows(path, "flow_run"), 1);
+        // A state recorded alone still gets written (by the timer).
+        client.recordState(makeState("RUNNING", { flowRunId: run.id }));
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        assert.equal(countRows(path, "run_state"), 3);
       } finally {
         await client.close();
       }
@@ -201,12 +224,14 @@ describe("EmbeddedClient write path", () => {
         assert.equal(client.usesWriterThread, true);
         const run = makeFlowRun();
         client.recordFlowRun(run);
-        // A synchronous loop (no await: no timer can fire) recording for 300 ms.
+        // A synchronous loop (no await: no timer can fire) recording for 300 ms, as the engine
+        // records: each state, then its run's row.
         const start = Date.now();
         let seenAt = -1;
         let recorded = 0;
         while (Date.now() - start < 300) {
           client.recordState(makeState("RUNNING", { flowRunId: run.id }));
+          client.recordFlowRun(run);
           recorded++;
           if (seenAt < 0 && recorded % 50 === 0 && countRows(path, "flow_run") === 1) seenAt = Date.now() - start;
         }

@@ -98,7 +98,9 @@ export class SqliteWritePath {
 
   recordState(state: StateRecord): void {
     this.#queue.states.push(state);
-    this.#recorded(1);
+    // Never a burst of its own: the run's row recorded next must land in the same one (else a
+    // crash between them leaves a history the row contradicts).
+    this.#recorded(1, false);
   }
 
   recordLogs(logs: readonly LogRecord[]): void {
@@ -194,11 +196,19 @@ export class SqliteWritePath {
     if (error !== undefined) throw error;
   }
 
-  #recorded(count: number): void {
+  /** Counts `count` changes; `dispatch`: whether this record may start a burst now (else only the timer may). */
+  #recorded(count: number, dispatch = true): void {
     const queue = this.#queue;
     queue.recorded += count;
     if (this.#retrying) {
       if (this.#timer === undefined) this.#startTimer(RETRY_DELAY_MS);
+      return;
+    }
+    if (!dispatch) {
+      if (this.#due === 0) {
+        this.#due = Date.now() + this.#options.intervalMs;
+        if (this.#timer === undefined) this.#startTimer(this.#options.intervalMs);
+      }
       return;
     }
     if (queue.recorded >= this.#options.threshold) {

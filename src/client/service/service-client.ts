@@ -154,7 +154,8 @@ export class ServiceClient implements OrchestrationClient {
   recordState(state: StateRecord): void {
     this.#assertOpen();
     this.#queue.states.push(state);
-    this.#recordedChanges(1);
+    // Never a send of its own: the run's row recorded next must go with it.
+    this.#recordedChanges(1, false);
   }
 
   recordLogs(logs: readonly LogRecord[]): void {
@@ -338,9 +339,17 @@ export class ServiceClient implements OrchestrationClient {
     if (this.#closed) throw new CairnError("CLIENT_CLOSED", "This orchestration client is closed: open a new one.");
   }
 
-  #recordedChanges(count: number): void {
+  /** Counts `count` changes; `dispatch`: whether this record may start a send now (else only the timer may). */
+  #recordedChanges(count: number, dispatch = true): void {
     this.#recorded += count;
     this.#queue.recorded += count;
+    if (!dispatch) {
+      if (this.#due === 0) {
+        this.#due = Date.now() + this.#intervalMs;
+        if (this.#timer === undefined) this.#startTimer(this.#intervalMs);
+      }
+      return;
+    }
     if (this.#queue.recorded >= this.#threshold) {
       this.#clearTimer();
       void this.#send();
