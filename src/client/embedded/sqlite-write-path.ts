@@ -244,7 +244,7 @@ export class SqliteWritePath {
     try {
       this.#dispatch();
     } catch (err) {
-      this.#failure = err as MetadataWriteError;
+      this.#failure = err instanceof MetadataWriteError ? err : writeError(err, "the changes of that write are lost", { retrying: false });
     }
   }
 
@@ -282,7 +282,16 @@ export class SqliteWritePath {
         throw writeError(err, `${this.#queue.size} changes stay queued and will be retried`, { retrying: true });
       }
       // A bad row: write the others one by one rather than lose the whole burst.
-      const refused = this.#writer.writeEachSync(batch) ?? { count: 0, errors: [] };
+      let refused: { count: number; errors: unknown[] };
+      try {
+        refused = this.#writer.writeEachSync(batch) ?? { count: 0, errors: [] };
+      } catch (retryErr) {
+        // The database failed meanwhile (locked by another process, full): nothing of it was written.
+        this.#queue.restore(batch);
+        this.#retrying = true;
+        this.#startTimer(RETRY_DELAY_MS);
+        throw writeError(retryErr, `${this.#queue.size} changes stay queued and will be retried`, { retrying: true });
+      }
       this.#retrying = false;
       if (refused.count > 0) {
         throw writeError(refused.errors[0], `${refused.count} refused rows were dropped`, { retrying: false, refused: refused.count });
