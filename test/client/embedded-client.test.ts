@@ -245,6 +245,26 @@ describe("EmbeddedClient write path", () => {
     });
   });
 
+  test("on the writer thread, a burst that cannot be encoded is reported by flush(), and the client goes on", async () => {
+    await withPath(async (path) => {
+      const client = await openEmbeddedClient({ path, flushIntervalMs: 60_000, writerThread: true });
+      try {
+        assert.equal(client.usesWriterThread, true);
+        client.recordFlowRun(makeFlowRun({ tags: [10n as unknown as string] })); // JSON cannot hold a BigInt
+        await assert.rejects(client.flush(), (error: unknown) => {
+          assert.ok(error instanceof MetadataWriteError, String(error));
+          assert.match(error.message, /^Could not write run metadata to the embedded store: .*BigInt.*\. 1 changes could not be handed to the writer thread and are lost\.$/);
+          return true;
+        });
+        client.recordFlowRun(makeFlowRun());
+        await client.flush(); // no wait for a burst that was never posted
+        assert.equal(countRows(path, "flow_run"), 1);
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
   test("on the writer thread, a process that exits without flushing still writes what it recorded", async () => {
     await withPath(async (path) => {
       const id = crypto.randomUUID();

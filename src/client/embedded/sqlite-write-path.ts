@@ -255,7 +255,13 @@ export class SqliteWritePath {
     if (this.#queue.isEmpty) return;
     const thread = this.#thread;
     if (thread !== undefined && thread.isReady && !this.#retrying) {
-      thread.post(this.#queue.take());
+      const batch = this.#queue.take();
+      try {
+        thread.post(batch);
+      } catch (err) {
+        const lost = batch.flowRuns.length + batch.taskRuns.length + batch.states.length + batch.logs.length;
+        throw writeError(err, `${lost} changes could not be handed to the writer thread and are lost`, { retrying: false, lost });
+      }
       // Never more than two bursts in the thread's hands (bounded memory, bounded loss).
       if (thread.posted - thread.committed > 2 && !thread.retrying) thread.waitSync(thread.posted - 2, SYNC_WAIT_MS);
       return;

@@ -129,12 +129,13 @@ export class SqliteWriterThread {
     return this.#uncommittedChanges;
   }
 
-  /** Posts a batch; returns its number. Never blocks. */
+  /** Posts a batch; returns its number. Never blocks. Throws (posting nothing) when the batch cannot be encoded. */
   post(batch: WriteBatch): number {
-    const n = ++this.#posted;
     const changes = batchSize(batch);
-    const encoded = encodeBatch(batch);
+    const encoded = encodeBatch(batch); // throws on a value it cannot encode: then nothing is posted
+    const n = this.#posted + 1;
     this.#worker.postMessage({ type: "write", n, batch: encoded } satisfies ToWriter, transferList(encoded));
+    this.#posted = n;
     this.#unconfirmed.push({ n, batch, changes });
     this.#uncommittedChanges += changes;
     return n;
