@@ -51,3 +51,48 @@ describe("the embedded write path", () => {
     await path.close();
   });
 });
+
+/** Fault injection: a writer that refuses one row of the next burst, or finds the file locked, as told. */
+class RefusingThenLockedFault {
+  mode: "refuse-one-row" | "locked" | "ok" = "ok";
+  readonly written: WriteBatch[] = [];
+
+  writeSync(batch: WriteBatch): boolean {
+    if (this.mode === "refuse-one-row") throw Object.assign(new Error("CHECK constraint failed: bad row"), { code: "SQLITE_CONSTRAINT_CHECK" });
+    if (this.mode === "locked") throw Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+    this.written.push(batch);
+    return true;
+  }
+
+  writeEachSync(batch: WriteBatch): { count: number; errors: unknown[] } {
+    this.written.push(batch);
+    return { count: 1, errors: [Object.assign(new Error("CHECK constraint failed: bad row"), { code: "SQLITE_CONSTRAINT_CHECK" })] };
+  }
+}
+
+describe("the embedded write path's failures", () => {
+  test("a refused row is reported by flush() even when a transient failure came (and went) after it", async () => {
+    const writer = new RefusingThenLockedFault();
+    const path = new SqliteWritePath(writer as unknown as SqliteMetadataWriter, {
+      path: ":memory:", busyTimeoutMs: 0, threshold: 2, intervalMs: 60_000, writerThread: false,
+    });
+    const record = (): void => {
+      const run = makeFlowRun();
+      path.recordState(makeState("RUNNING", { flowRunId: run.id }));
+      path.recordFlowRun(run); // the second change: a burst, written in the background
+    };
+    writer.mode = "refuse-one-row";
+    record();
+    writer.mode = "locked";
+    record();
+    writer.mode = "ok";
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the retry timer (250 ms) writes the kept burst
+    await assert.rejects(path.flush(), (error: unknown) => {
+      assert.ok(error instanceof MetadataWriteError, String(error));
+      assert.match(error.message, /^Could not write run metadata to the embedded store: CHECK constraint failed: bad row\. 1 refused rows were dropped\.$/);
+      return true;
+    });
+    await path.flush(); // reported once
+    await path.close();
+  });
+});

@@ -244,7 +244,7 @@ export class SqliteWritePath {
     try {
       this.#dispatch();
     } catch (err) {
-      this.#failure = err instanceof MetadataWriteError ? err : writeError(err, "the changes of that write are lost", { retrying: false });
+      this.#keepFailure(err instanceof MetadataWriteError ? err : writeError(err, "the changes of that write are lost", { retrying: false }));
     }
   }
 
@@ -364,11 +364,20 @@ export class SqliteWritePath {
   #threadFailed(failure: WriterFailure): void {
     if (failure.retrying) {
       this.#threadRetrying = failure;
-      this.#failure = this.#retryError(failure);
+      this.#keepFailure(this.#retryError(failure));
       return;
     }
     const cause = Object.assign(new Error(failure.message), { code: failure.code });
     this.#failure = writeError(cause, `${failure.refused} refused rows were dropped`, { retrying: false, refused: failure.refused });
+  }
+
+  /**
+   * Keeps `failure` for the next `flush()` — unless an unreported loss (refused rows) is kept
+   * already: a transient failure, retried and cleared once a write succeeds, must not hide it.
+   */
+  #keepFailure(failure: MetadataWriteError): void {
+    if (failure.context.retrying === true && this.#failure !== undefined && this.#failure.context.retrying !== true) return;
+    this.#failure = failure;
   }
 
   #retryError(failure: WriterFailure | undefined): MetadataWriteError {
