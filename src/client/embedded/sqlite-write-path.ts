@@ -153,7 +153,7 @@ export class SqliteWritePath {
     try {
       this.#dispatch();
     } catch (err) {
-      this.#failure = err as MetadataWriteError;
+      this.#keepFailure(err);
       return false;
     }
     const thread = this.#thread;
@@ -204,14 +204,7 @@ export class SqliteWritePath {
       if (this.#timer === undefined) this.#startTimer(RETRY_DELAY_MS);
       return;
     }
-    if (!dispatch) {
-      if (this.#due === 0) {
-        this.#due = Date.now() + this.#options.intervalMs;
-        if (this.#timer === undefined) this.#startTimer(this.#options.intervalMs);
-      }
-      return;
-    }
-    if (queue.recorded >= this.#options.threshold) {
+    if (dispatch && queue.recorded >= this.#options.threshold) {
       this.#dispatchInBackground();
       return;
     }
@@ -219,7 +212,7 @@ export class SqliteWritePath {
     if (this.#due === 0) {
       this.#due = now + this.#options.intervalMs;
       if (this.#timer === undefined) this.#startTimer(this.#options.intervalMs);
-    } else if (now >= this.#due) {
+    } else if (dispatch && now >= this.#due) {
       this.#dispatchInBackground();
     }
   }
@@ -244,7 +237,7 @@ export class SqliteWritePath {
     try {
       this.#dispatch();
     } catch (err) {
-      this.#keepFailure(err instanceof MetadataWriteError ? err : writeError(err, "the changes of that write are lost", { retrying: false }));
+      this.#keepFailure(err);
     }
   }
 
@@ -372,10 +365,11 @@ export class SqliteWritePath {
   }
 
   /**
-   * Keeps `failure` for the next `flush()` — unless an unreported loss (refused rows) is kept
+   * Keeps a failure (as a {@link MetadataWriteError}) for the next `flush()` — unless an unreported loss (refused rows) is kept
    * already: a transient failure, retried and cleared once a write succeeds, must not hide it.
    */
-  #keepFailure(failure: MetadataWriteError): void {
+  #keepFailure(err: unknown): void {
+    const failure = err instanceof MetadataWriteError ? err : writeError(err, "the changes of that write are lost", { retrying: false });
     if (failure.context.retrying === true && this.#failure !== undefined && this.#failure.context.retrying !== true) return;
     this.#failure = failure;
   }

@@ -343,14 +343,7 @@ export class ServiceClient implements OrchestrationClient {
   #recordedChanges(count: number, dispatch = true): void {
     this.#recorded += count;
     this.#queue.recorded += count;
-    if (!dispatch) {
-      if (this.#due === 0) {
-        this.#due = Date.now() + this.#intervalMs;
-        if (this.#timer === undefined) this.#startTimer(this.#intervalMs);
-      }
-      return;
-    }
-    if (this.#queue.recorded >= this.#threshold) {
+    if (dispatch && this.#queue.recorded >= this.#threshold) {
       this.#clearTimer();
       void this.#send();
       return;
@@ -360,7 +353,7 @@ export class ServiceClient implements OrchestrationClient {
     if (this.#due === 0) {
       this.#due = now + this.#intervalMs;
       if (this.#timer === undefined) this.#startTimer(this.#intervalMs);
-    } else if (now >= this.#due && this.#sending === undefined) {
+    } else if (dispatch && now >= this.#due && this.#sending === undefined) {
       this.#clearTimer();
       void this.#send();
     }

@@ -183,17 +183,17 @@ export class BullMQTaskRunner implements TaskRunner {
   /** The runner closes with this run in flight: remove its job if no worker has it, and end the run. */
   async #abandon(entry: Entry, connection: Connection | undefined): Promise<void> {
     if (entry.done) return;
-    const removed = entry.added && connection !== undefined ? await connection.queue.remove(entry.jobId).catch(() => 0) : 0;
+    const removed = entry.added && connection !== undefined && (await this.#takeBack(entry, connection));
     if (entry.done) return; // its reply came meanwhile
     const closed = `The BullMQ task runner was closed while task run '${entry.name}' was in flight, so the flow can no longer receive its outcome`;
     const advice = "Close the runner only after the flows that use it have finished.";
-    if (!entry.added || removed === 1) {
+    if (!entry.added || removed) {
       await this.#settle(entry, Cancelled({ message: `${closed}; its queued job was removed. ${advice}` }), { record: true });
       return;
     }
     const error = new DistributedError(
       DistributedErrorCode.JobFailed,
-      `${closed} (a worker holds its job, or Redis did not answer: the worker records how the run ends). ${advice}`,
+      `${closed} (its job was no longer waiting to be taken, or Redis did not answer: a worker that holds it still records how the run ends). ${advice}`,
     );
     await this.#settle(entry, Failed({ message: error.message, error }), {});
   }
@@ -301,14 +301,19 @@ export class BullMQTaskRunner implements TaskRunner {
     };
     if (!entry.added) return cancel();
     const connection = await this.#connection?.catch(() => undefined);
-    if (connection === undefined) return;
-    // Only a job no worker has taken goes: a job BullMQ failed keeps its reason (the watch settles
-    // the run with it), and one whose worker died is BullMQ's to hand over (its run has started).
+    if (connection !== undefined && (await this.#takeBack(entry, connection))) await cancel();
+  }
+
+  /**
+   * Removes the run's job if no worker has taken it (waiting, delayed); true when it did. A job
+   * BullMQ failed keeps its reason (the watch settles the run with it), and one whose worker died
+   * is BullMQ's to hand over (its run has started). A job a worker takes meanwhile is locked:
+   * `remove()` leaves it, and it finishes normally.
+   */
+  async #takeBack(entry: Entry, connection: Connection): Promise<boolean> {
     const jobState = await connection.queue.getJobState(entry.jobId).catch(() => "unknown");
-    if (!QUEUED_JOB_STATES.has(jobState)) return;
-    // A job a worker takes meanwhile is locked: remove() leaves it (it finishes normally).
-    const removed = await connection.queue.remove(entry.jobId).catch(() => 0);
-    if (removed === 1) await cancel();
+    if (!QUEUED_JOB_STATES.has(jobState)) return false;
+    return (await connection.queue.remove(entry.jobId).catch(() => 0)) === 1;
   }
 
   #onReplies(replies: readonly CairnJobReply[]): void {
